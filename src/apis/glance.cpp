@@ -1,0 +1,257 @@
+// Glance (invoicing and inventory): https://api.glance.co.il
+//
+// Bearer key auth; envelopes {success, data, pagination{total,limit,offset,hasMore}};
+// page/limit paging capped at 100 rows; errors {success:false, error{status,message}}.
+// See docs/glance.md for what each table pushes down and what each write calls.
+#include "apis/apis.h"
+#include "apis/declare.h"
+
+namespace cfdw {
+namespace {
+
+using namespace declare;
+
+Paging glance_paging() {
+  Paging p;
+  p.style = PagingStyle::PageSize;
+  p.page_param = "page";
+  p.size_param = "limit";
+  p.first_page = 1;
+  p.max_size = 100;
+  p.total_path = "pagination.total";
+  p.more_path = "pagination.hasMore";
+  return p;
+}
+
+Endpoint list(const std::string& path, std::vector<Binding> bindings) {
+  Endpoint e = endpoint("list", "GET", path, "data", Shape::List, std::move(bindings));
+  e.paging = glance_paging();
+  return e;
+}
+
+Endpoint one(const std::string& name, const std::string& path, const std::string& column) {
+  return endpoint(name, "GET", path, "data", Shape::Object, {path_eq(column, column)});
+}
+
+Table inventory() {
+  Table t;
+  t.name = "inventory";
+  t.columns = {
+      col("id", ColType::Int8, "id"),
+      col("product_id", ColType::Int8, "product.id|productId", ColumnFlag::kFill),
+      col("product_name", ColType::Text, "product.name", ColumnFlag::kReadOnly),
+      col("product_sku", ColType::Text, "product.sku", ColumnFlag::kReadOnly),
+      col("warehouse_id", ColType::Int8, "warehouse.id|warehouseId"),
+      col("warehouse_name", ColType::Text, "warehouse.name", ColumnFlag::kReadOnly),
+      col("quantity", ColType::Numeric, "quantity"),
+      col("location", ColType::Text, "location"),
+      echo("search"),
+      raw(),
+  };
+  Endpoint by_product = endpoint("by product", "GET", "/inventory/product/{product_id}", "data", Shape::List,
+                                 {path_eq("product_id", "product_id")});
+  // That response lacks the product object: one request for the product supplies name and SKU.
+  by_product.lacks = {"product_name", "product_sku"};
+  by_product.supplement_path = "/products/id/{product_id}";
+  by_product.supplement_rows = "data";
+  by_product.supplement_map = {{"product_name", "name"}, {"product_sku", "sku"}};
+  t.reads = {
+      one("by id", "/inventory/{id}", "id"),
+      by_product,
+      list("/inventory", {query_in("warehouse_id", "warehouseId"), query_eq("search", "search")}),
+  };
+  t.key = {"id"};
+  const auto result = returning_from(t, {{"id", "id"}, {"product_id", "productId"},
+                                         {"warehouse_id", "warehouseId"}, {"quantity", "quantity"},
+                                         {"location", "location"}});
+  t.writes = {
+      insert("create", "POST", "/inventory/create",
+             {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
+              field("quantity", "quantity"), field("location", "location")},
+             "data", result),
+      update_delta("adjust", "quantity", "POST", "/inventory/adjust",
+                   {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
+                    field("amount", "quantity", true)},
+                   "actions", 100, "data.adjusted", {{"quantity", "newQuantity"}}),
+      update("edit", {"quantity", "location"}, "PUT", "/inventory/{id}/edit",
+             {field("quantity", "quantity"), field("location", "location")}, "data", result),
+      remove("delete", "DELETE", "/inventory/{id}/delete"),
+  };
+  t.est_rows = 1000;
+  return t;
+}
+
+Table inventory_adjustments() {
+  Table t;
+  t.name = "inventory_adjustments";
+  t.insert_only = true;
+  t.columns = {
+      col("product_id", ColType::Int8, "productId"),
+      col("warehouse_id", ColType::Int8, "warehouseId"),
+      col("amount", ColType::Numeric, "amount"),
+      col("reason", ColType::Text, "reason"),
+      col("notes", ColType::Text, "notes"),
+      col("previous_quantity", ColType::Numeric, "previousQuantity", ColumnFlag::kReadOnly),
+      col("new_quantity", ColType::Numeric, "newQuantity", ColumnFlag::kReadOnly),
+      raw(),
+  };
+  WriteRule adjust = insert("adjust", "POST", "/inventory/adjust",
+                            {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
+                             field("amount", "amount", true), field("reason", "reason"), field("notes", "notes")},
+                            "data.adjusted",
+                            {{"previous_quantity", "previousQuantity"}, {"new_quantity", "newQuantity"},
+                             {"amount", "amount"}});
+  adjust.batch_max = 100;
+  adjust.batch_key = "actions";
+  t.writes = {adjust};
+  t.no_delete_reason = "adjustments are recorded by INSERT only";
+  return t;
+}
+
+Table products() {
+  Table t;
+  t.name = "products";
+  t.columns = {
+      col("id", ColType::Int8, "id", ColumnFlag::kReadOnly),
+      col("visible_id", ColType::Text, "visibleId"),
+      col("name", ColType::Text, "name"),
+      col("sku", ColType::Text, "sku"),
+      col("description", ColType::Text, "description"),
+      col("unit", ColType::Text, "unit"),
+      col("vendor_id", ColType::Int8, "vendorId"),
+      col("is_physical", ColType::Bool, "isPhysical"),
+      col("unit_cost", ColType::Numeric, "unitCost"),
+      col("buying_price", ColType::Numeric, "buyingPrice"),
+      col("min_stock_level", ColType::Numeric, "minStockLevel"),
+      col("max_stock_level", ColType::Numeric, "maxStockLevel"),
+      col("is_active", ColType::Bool, "isActive"),
+      col("created_at", ColType::TimestampTz, "createdAt", ColumnFlag::kReadOnly),
+      col("updated_at", ColType::TimestampTz, "updatedAt", ColumnFlag::kReadOnly),
+      echo("search"),
+      raw(),
+  };
+  Binding physical = query_eq("is_physical", "isPhysical");
+  physical.format = ValueFormat::TrueFalse;
+  t.reads = {
+      one("by id", "/products/id/{id}", "id"),
+      one("by sku", "/products/sku/{sku}", "sku"),
+      list("/products", {query_eq("search", "search"), query_in("vendor_id", "vendorId"), physical}),
+  };
+  t.key = {"id"};
+  const auto result = returning_all(t);
+  t.writes = {
+      insert("create", "POST", "/products/create", {}, "data", result),
+      update("edit", {}, "PUT", "/products/edit/{id}", {}, "data", result),
+      remove("delete", "DELETE", "/products/delete/{id}"),
+  };
+  t.est_rows = 1000;
+  return t;
+}
+
+Table clients() {
+  Table t;
+  t.name = "clients";
+  t.columns = {
+      col("id", ColType::Text, "visibleId|id", ColumnFlag::kReadOnly),
+      col("name", ColType::Text, "name"),
+      col("tax_id", ColType::Text, "taxId"),
+      col("type", ColType::Text, "type"),
+      col("email", ColType::Text, "email"),
+      col_w("contact_first_name", ColType::Text, "contacts.0.firstName", "contact.firstName"),
+      col_w("contact_last_name", ColType::Text, "contacts.0.lastName", "contact.lastName"),
+      col_w("contact_phone", ColType::Text, "contacts.0.phoneNumber", "contact.phoneNumber"),
+      col_w("contact_email", ColType::Text, "contacts.0.email", "contact.email"),
+      col("balance", ColType::Numeric, "balance", ColumnFlag::kReadOnly),
+      col("created_at", ColType::TimestampTz, "createdAt", ColumnFlag::kReadOnly),
+      echo("search"),
+      raw(),
+  };
+  t.reads = {
+      one("by id", "/clients/id/{id}", "id"),
+      list("/clients", {query_eq("email", "email"), query_eq("tax_id", "taxId"), query_eq("type", "type"),
+                        query_eq("search", "search")}),
+  };
+  t.key = {"id"};
+  const auto result = returning_all(t);
+  t.writes = {
+      insert("create", "POST", "/clients/create", {}, "data", result),
+      update("edit", {}, "PUT", "/clients/edit/{id}", {}, "data", result),
+  };
+  t.conflict = ConflictCheck{"email", 1};
+  t.no_delete_reason = "the Glance API has no way to delete a client";
+  t.est_rows = 500;
+  return t;
+}
+
+Table documents() {
+  Table t;
+  t.name = "documents";
+  t.columns = {
+      col("id", ColType::Text, "id|visibleId", ColumnFlag::kReadOnly),
+      col("type", ColType::Text, "type"),
+      col("number", ColType::Text, "number", ColumnFlag::kReadOnly),
+      col("date", ColType::Date, "date"),
+      col("client_id", ColType::Text, "client.id|clientId"),
+      col("client_name", ColType::Text, "client.name"),
+      col("client_email", ColType::Text, "client.email"),
+      col("client_tax_id", ColType::Text, "client.taxId"),
+      col("identify_client_by", ColType::Text, "identifyClientBy"),
+      col("products", ColType::Jsonb, "products"),
+      col("payments", ColType::Jsonb, "payments"),
+      col("total", ColType::Numeric, "total", ColumnFlag::kReadOnly),
+      col("notes", ColType::Text, "notes"),
+      col("send_to_client", ColType::Bool, "sendToClient"),
+      echo("search"),
+      raw(),
+  };
+  Binding from = query_eq("date", "startDate");
+  from.ops = kGe | kGt | kEq;
+  from.format = ValueFormat::Date;
+  Binding to = query_eq("date", "endDate");
+  to.ops = kLe | kLt | kEq;
+  to.format = ValueFormat::Date;
+  t.reads = {
+      one("by id", "/documents/id/{id}", "id"),
+      list("/documents", {query_eq("type", "type"), query_eq("client_id", "clientId"), from, to,
+                          query_eq("search", "search")}),
+  };
+  t.key = {"id"};
+  t.writes = {
+      insert("create", "POST", "/documents/create/{type}",
+             {field("clientId", "client_id"), field("client.name", "client_name"),
+              field("client.email", "client_email"), field("client.taxId", "client_tax_id"),
+              field("identifyClientBy", "identify_client_by"), field("products", "products", true),
+              field("payments", "payments"), field("date", "date"), field("notes", "notes"),
+              field("sendToClient", "send_to_client")},
+             "data", returning_all(t)),
+  };
+  t.no_delete_reason = "issued documents cannot be deleted";
+  t.est_rows = 1000;
+  return t;
+}
+
+class Glance : public Api {
+ public:
+  Glance() {
+    name = "glance";
+    default_base_url = "https://api.glance.co.il";
+    options = {{"api_key", true, true}};
+    default_rate_per_minute = 100;
+    default_burst = 20;
+    default_concurrency = 4;
+    tables = {inventory(), inventory_adjustments(), products(), clients(), documents()};
+  }
+
+  void authenticate(Session& session, HttpRequest& req) const override {
+    req.headers.push_back("Authorization: Bearer " + session.config().secrets.at("api_key"));
+  }
+};
+
+}  // namespace
+
+const Api* glance_api() {
+  static const Glance api;
+  return &api;
+}
+
+}  // namespace cfdw

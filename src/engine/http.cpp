@@ -1,0 +1,563 @@
+// commerce_fdw engine: the HTTP client (see http.h).
+//
+// HttpClient::perform() runs an event loop on the calling thread:
+//
+//   1. admit requests until max_parallel of them are active;
+//   2. start every active request whose next attempt is due: first book a slot
+//      with the rate limiter (which may postpone it), then add an easy handle
+//      for it to the multi handle;
+//   3. let libcurl move the transfers on (curl_multi_perform) and look at the
+//      finished ones: a final response is stored, a retryable failure is
+//      given a time for its next attempt (backoff or Retry-After), a final
+//      transport failure throws;
+//   4. wait for socket activity or for the next due attempt, at most 50 ms,
+//      and ask Hooks::should_abort() before going round again.
+//
+// Waits (rate limit, backoff, Retry-After) are thus never a sleep: they are a
+// due time that the loop polls towards in slices, so that they can be
+// cancelled and so that the other transfers keep moving meanwhile. The libcurl
+// callbacks only fill buffers; every hook is called from the loop itself.
+//
+// The multi handle lives as long as the client and, with it, libcurl's
+// connection cache: successive calls to the same server reuse the connection.
+#include "engine/http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <new>
+#include <random>
+#include <string_view>
+
+#include "engine/error.h"
+
+namespace cfdw {
+
+namespace {
+
+constexpr const char* kUserAgent = "commerce_fdw/1.0";
+constexpr int kPollSliceMs = 50;         // longest time between two should_abort() calls
+constexpr double kAnnounceWaitMs = 1000; // longer waits are reported through Hooks::on_wait
+constexpr double kMaxBackoffMs = 10000;
+
+// ---------------------------------------------------------------------------
+// libcurl handles as RAII types
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const noexcept { curl_easy_cleanup(easy); }
+};
+struct MultiDeleter {
+  void operator()(CURLM* multi) const noexcept { curl_multi_cleanup(multi); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
+using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// Easy handles kept between transfers, so that each attempt does not allocate
+// a new one. A handle is reset when it comes back, so that an idle handle
+// points at no buffer of a finished transfer.
+class EasyPool {
+ public:
+  EasyHandle acquire() {
+    if (idle_.empty()) {
+      EasyHandle easy(curl_easy_init());
+      if (!easy) throw Error(sqlstate::kInternalError, "libcurl could not create a transfer handle");
+      return easy;
+    }
+    EasyHandle easy = std::move(idle_.back());
+    idle_.pop_back();
+    return easy;
+  }
+  void release(EasyHandle easy) {
+    curl_easy_reset(easy.get());
+    idle_.push_back(std::move(easy));
+  }
+
+ private:
+  std::vector<EasyHandle> idle_;
+};
+
+void init_curl_once() {
+  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (rc != CURLE_OK)
+    throw Error(sqlstate::kInternalError, std::string("could not initialise libcurl: ") + curl_easy_strerror(rc));
+}
+
+// ---------------------------------------------------------------------------
+// Small text helpers
+
+std::string_view trim(std::string_view s) {
+  const char* blanks = " \t\r\n";
+  const size_t begin = s.find_first_not_of(blanks);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(blanks) - begin + 1);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A non-negative decimal number ("2", "2.0"); false for anything else,
+// including signs, exponents and hexadecimal, which strtod would take.
+bool parse_number(std::string_view text, double* out) {
+  const std::string s(trim(text));
+  if (s.empty() || s.find_first_not_of("0123456789.") != std::string::npos ||
+      s.find_first_of("0123456789") == std::string::npos)
+    return false;
+  char* end = nullptr;
+  *out = std::strtod(s.c_str(), &end);
+  return *end == '\0';
+}
+
+double epoch_seconds() {
+  using std::chrono::duration;
+  using std::chrono::system_clock;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+// ---------------------------------------------------------------------------
+// What a response says about the server's request budget
+
+struct ServerBudget {
+  int64_t remaining = -1;      // requests left in the window; -1 unknown
+  double reset_in_ms = -1;     // until the window resets; -1 unknown
+  double retry_after_ms = -1;  // Retry-After; -1 none
+};
+
+ServerBudget read_budget(const std::map<std::string, std::string>& headers, double now_epoch_s) {
+  // Names are lower-cased already. X-RateLimit-* is the common spelling,
+  // RateLimit-* the IETF draft's.
+  auto header = [&](const char* name, const char* alternative) -> const std::string* {
+    auto it = headers.find(name);
+    if (it == headers.end()) it = headers.find(alternative);
+    return it == headers.end() ? nullptr : &it->second;
+  };
+  ServerBudget b;
+  double value = 0;
+  if (const std::string* v = header("x-ratelimit-remaining", "ratelimit-remaining"); v && parse_number(*v, &value))
+    b.remaining = static_cast<int64_t>(value);
+  if (const std::string* v = header("x-ratelimit-reset", "ratelimit-reset"); v && parse_number(*v, &value)) {
+    // Either seconds from now or a Unix time: no window lasts 30 years.
+    const bool is_epoch = value >= 1e9;
+    b.reset_in_ms = std::max(0.0, (is_epoch ? value - now_epoch_s : value) * 1000);
+  }
+  if (auto it = headers.find("retry-after"); it != headers.end())
+    b.retry_after_ms = parse_retry_after_ms(it->second, now_epoch_s);
+  return b;
+}
+
+// ---------------------------------------------------------------------------
+// libcurl callbacks: they only fill the response; an exception must not
+// cross libcurl, so running out of memory aborts the transfer instead.
+
+size_t on_body(char* data, size_t size, size_t count, void* response) {
+  try {
+    static_cast<HttpResponse*>(response)->body.append(data, size * count);
+    return size * count;
+  } catch (...) {
+    return 0;
+  }
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* response) {
+  auto& headers = static_cast<HttpResponse*>(response)->headers;
+  const std::string_view line(data, size * count);
+  try {
+    if (line.substr(0, 5) == "HTTP/") {
+      headers.clear();  // status line of a new response (e.g. after "100 Continue")
+    } else if (const size_t colon = line.find(':'); colon != std::string_view::npos) {
+      headers[lower(trim(line.substr(0, colon)))] = std::string(trim(line.substr(colon + 1)));
+    }
+    return line.size();
+  } catch (...) {
+    return 0;
+  }
+}
+
+bool is_retryable_transport(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether the request certainly did not reach the server, so that even a
+// request that is not idempotent may be sent again.
+bool never_reached_server(long status, CURLcode code) {
+  return code == CURLE_COULDNT_CONNECT || (code == CURLE_OK && status == 429);
+}
+
+// One request of a batch, across its attempts.
+struct Transfer {
+  const HttpRequest* req = nullptr;
+  size_t index = 0;              // position of the request, and of its response
+  double admitted_ms = 0;        // when the request became active
+  int attempt = 0;               // attempts started so far
+  double not_before_ms = 0;      // the next attempt waits for this (rate limit, backoff, Retry-After)
+  bool slot_booked = false;      // the rate limiter has booked the next attempt
+  bool finished = false;         // the final response is stored
+  double attempt_started_ms = 0;
+
+  // While an attempt is in flight:
+  EasyHandle easy;
+  CURLM* multi = nullptr;        // the multi handle `easy` is added to
+  HeaderList header_list;
+  HttpResponse response;         // filled by the callbacks
+  char error[CURL_ERROR_SIZE] = "";
+
+  Transfer() = default;
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+  // An attempt still in flight is abandoned: libcurl closes its connection.
+  ~Transfer() {
+    if (multi) curl_multi_remove_handle(multi, easy.get());
+  }
+
+  bool in_flight() const { return easy != nullptr; }
+
+  // The attempt is over: its easy handle goes back to the pool.
+  void end_attempt(EasyPool& pool) {
+    curl_multi_remove_handle(multi, easy.get());
+    multi = nullptr;
+    header_list.reset();
+    pool.release(std::move(easy));
+  }
+};
+
+HeaderList make_header_list(const std::vector<std::string>& headers) {
+  HeaderList list;
+  auto append = [&](const char* header) {
+    curl_slist* head = curl_slist_append(list.get(), header);
+    if (!head) throw std::bad_alloc();
+    if (!list) list.reset(head);  // the first entry starts the list; later ones extend it
+  };
+  for (const std::string& h : headers) append(h.c_str());
+  // Send a body at once instead of asking "100-continue" first: some servers
+  // never answer that, which costs a second per request.
+  append("Expect:");
+  return list;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Retry policy helpers
+
+bool is_retryable_status(long status) { return status == 429 || status == 502 || status == 503 || status == 504; }
+
+double parse_retry_after_ms(const std::string& value, double now_epoch_s) {
+  double seconds = 0;
+  if (parse_number(value, &seconds)) return seconds * 1000;
+  // Otherwise an HTTP date, in any of the three formats of RFC 9110.
+  const std::string date(trim(value));
+  if (date.empty()) return -1;
+  const time_t at = curl_getdate(date.c_str(), nullptr);
+  if (at == -1) return -1;
+  return std::max(0.0, (static_cast<double>(at) - now_epoch_s) * 1000);
+}
+
+double backoff_ms(const HttpOptions& o, int attempt, double jitter01) {
+  const int doublings = std::clamp(attempt - 1, 0, 30);
+  const double nominal = std::min(kMaxBackoffMs, std::max(0.0, o.backoff_base_ms) * std::ldexp(1.0, doublings));
+  const double jitter = 0.5 + 0.5 * std::clamp(jitter01, 0.0, 1.0);
+  return std::min(nominal * jitter, kMaxBackoffMs);
+}
+
+// ---------------------------------------------------------------------------
+// HttpClient
+
+struct HttpClient::Impl {
+  class Batch;
+
+  Impl() : multi(curl_multi_init()), rng(std::random_device()()) {
+    if (!multi) throw Error(sqlstate::kInternalError, "libcurl could not create a multi handle");
+  }
+
+  MultiHandle multi;  // owns the connection cache
+  EasyPool pool;      // declared after `multi`: easy handles are cleaned up first
+  std::minstd_rand rng;  // backoff jitter
+};
+
+// One call of perform(): its requests, their state and the event loop.
+class HttpClient::Impl::Batch {
+ public:
+  Batch(Impl& client, const HttpRequest* reqs, size_t count, int max_parallel, const HttpOptions& opts,
+        RateLimiter* limiter, const HttpHooks& hooks, HttpStats& stats)
+      : client_(client), reqs_(reqs), count_(count), max_parallel_(static_cast<size_t>(std::max(1, max_parallel))),
+        opts_(opts), limiter_(limiter), hooks_(hooks), stats_(stats), results_(count) {}
+
+  std::vector<HttpResponse> run() {
+    while (done_ < count_) {
+      if (hooks_.should_abort && hooks_.should_abort()) throw Cancelled();
+      admit();
+      start_due();
+      int running = 0;
+      check(curl_multi_perform(multi(), &running));
+      collect();
+      if (done_ < count_) check(curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(), nullptr));
+    }
+    return std::move(results_);
+  }
+
+ private:
+  CURLM* multi() const { return client_.multi.get(); }
+
+  static void check(CURLMcode code) {
+    if (code != CURLM_OK) throw Error(sqlstate::kInternalError, std::string("libcurl: ") + curl_multi_strerror(code));
+  }
+
+  // What messages call the request: never its URL or headers.
+  static const std::string& display(const Transfer& t) {
+    return t.req->display.empty() ? t.req->method : t.req->display;
+  }
+
+  // Adds a request's setting to its easy handle; a refused value (say a
+  // negative timeout) is reported against the request.
+  template <typename T>
+  static void set(const Transfer& t, CURLoption option, T value) {
+    const CURLcode rc = curl_easy_setopt(t.easy.get(), option, value);
+    if (rc != CURLE_OK) throw Error(sqlstate::kFdwError, display(t) + ": " + curl_easy_strerror(rc));
+  }
+
+  // Reports a wait for the rate limit or a Retry-After and counts it.
+  void announce_wait(double ms, const char* reason) {
+    stats_.rate_wait_ms += ms;
+    if (ms > kAnnounceWaitMs && hooks_.on_wait) hooks_.on_wait(ms, reason);
+  }
+
+  void admit() {
+    while (next_ < count_ && active_.size() < max_parallel_) {
+      auto t = std::make_unique<Transfer>();
+      t->req = &reqs_[next_];
+      t->index = next_++;
+      t->admitted_ms = t->not_before_ms = monotonic_ms();
+      active_.push_back(std::move(t));
+    }
+  }
+
+  // Starts the attempts that are due, once the rate limiter allows them.
+  void start_due() {
+    for (auto& t : active_) {
+      if (t->in_flight()) continue;
+      const double now = monotonic_ms();
+      if (now < t->not_before_ms) continue;
+      if (limiter_ && !t->slot_booked) {
+        t->slot_booked = true;
+        const double wait = limiter_->reserve(now);
+        if (wait > 0) {
+          announce_wait(wait, "rate limit");
+          t->not_before_ms = now + wait;
+          continue;
+        }
+      }
+      start(*t, now);
+    }
+  }
+
+  void start(Transfer& t, double now) {
+    t.response = HttpResponse();
+    t.error[0] = '\0';
+    t.header_list = make_header_list(t.req->headers);
+    t.easy = client_.pool.acquire();
+    configure(t);
+    check(curl_multi_add_handle(multi(), t.easy.get()));
+    t.multi = multi();
+    ++t.attempt;
+    ++stats_.requests;
+    t.attempt_started_ms = now;
+  }
+
+  void configure(Transfer& t) const {
+    const HttpRequest& req = *t.req;
+    set(t, CURLOPT_URL, req.url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85.0
+    set(t, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    set(t, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    set(t, CURLOPT_NOSIGNAL, 1L);
+    set(t, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+    set(t, CURLOPT_FOLLOWLOCATION, 0L);
+    set(t, CURLOPT_USERAGENT, kUserAgent);
+    set(t, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+    set(t, CURLOPT_TIMEOUT_MS, opts_.timeout_ms);
+    set(t, CURLOPT_CONNECTTIMEOUT_MS, opts_.connect_timeout_ms);
+    // Peer and host verification are libcurl's defaults and stay on.
+    if (!opts_.ca_file.empty()) set(t, CURLOPT_CAINFO, opts_.ca_file.c_str());
+    set(t, CURLOPT_HTTPHEADER, t.header_list.get());
+
+    // A body makes libcurl send a POST (not copied: the request outlives the
+    // transfer); any other method is sent by name.
+    const bool with_body = !req.body.empty() || req.method == "POST" || req.method == "PUT";
+    if (with_body) {
+      set(t, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      set(t, CURLOPT_POSTFIELDS, req.body.data());
+    }
+    if (req.method != (with_body ? "POST" : "GET")) set(t, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+
+    set(t, CURLOPT_WRITEFUNCTION, on_body);
+    set(t, CURLOPT_WRITEDATA, static_cast<void*>(&t.response));
+    set(t, CURLOPT_HEADERFUNCTION, on_header);
+    set(t, CURLOPT_HEADERDATA, static_cast<void*>(&t.response));
+    set(t, CURLOPT_ERRORBUFFER, t.error);
+  }
+
+  // Handles the attempts libcurl has finished.
+  void collect() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi(), &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      const CURLcode code = msg->data.result;  // msg dies with the handle's removal
+      auto it = std::find_if(active_.begin(), active_.end(), [&](const auto& t) { return t->easy.get() == easy; });
+      if (it == active_.end()) continue;
+      attempt_done(**it, code);
+      if ((*it)->finished) active_.erase(it);
+    }
+  }
+
+  // An attempt is over: schedule the next one, store the final response, or throw.
+  void attempt_done(Transfer& t, CURLcode code) {
+    long status = 0;
+    if (code == CURLE_OK) curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    const double now = monotonic_ms();
+    t.end_attempt(client_.pool);
+    stats_.bytes_received += static_cast<int64_t>(t.response.body.size());
+    if (hooks_.on_attempt) hooks_.on_attempt(*t.req, status, t.attempt, now - t.attempt_started_ms);
+
+    const bool may_retry = t.attempt <= opts_.max_retries && (t.req->idempotent || never_reached_server(status, code));
+    if (code != CURLE_OK) {
+      if (!may_retry || !is_retryable_transport(code)) fail(t, code);
+      retry_at(t, now + backoff(t));
+      return;
+    }
+
+    const ServerBudget budget = read_budget(t.response.headers, epoch_seconds());
+    if (status == 429) ++stats_.http_429;
+    inform_limiter(budget, status, now);
+    const double retry_after = budget.retry_after_ms;
+    // When the server asks for a longer pause than we may take, the caller gets its answer.
+    const bool pause_too_long = retry_after >= 0 && retry_after > opts_.max_retry_after_ms;
+    if (may_retry && is_retryable_status(status) && !pause_too_long) {
+      if (retry_after >= 0) {
+        announce_wait(retry_after, "Retry-After");
+        retry_at(t, now + retry_after);
+      } else {
+        retry_at(t, now + backoff(t));
+      }
+      return;
+    }
+    finish(t, status, now);
+  }
+
+  // Tells the rate limiter what the server said about its budget. Waits longer
+  // than max_retry_after_ms are not passed on: such a request fails rather than
+  // wait, and the limiter should not make the next ones wait that long either.
+  void inform_limiter(const ServerBudget& budget, long status, double now) {
+    if (!limiter_) return;
+    const auto bounded = [&](double ms) { return ms <= opts_.max_retry_after_ms ? ms : -1; };
+    const int64_t remaining = status == 429 && budget.remaining < 0 ? 0 : budget.remaining;
+    const double reset_in_ms = bounded(budget.reset_in_ms);
+    const double retry_after_ms = bounded(budget.retry_after_ms);
+    if (remaining >= 0 || reset_in_ms >= 0 || retry_after_ms >= 0)
+      limiter_->observe(now, remaining, reset_in_ms, retry_after_ms);
+  }
+
+  // The pause before retrying after attempt number t.attempt.
+  double backoff(const Transfer& t) {
+    std::uniform_real_distribution<double> jitter(0.0, 1.0);
+    return backoff_ms(opts_, t.attempt, jitter(client_.rng));
+  }
+
+  void retry_at(Transfer& t, double when) {
+    ++stats_.retries;
+    t.not_before_ms = when;
+    t.slot_booked = false;
+  }
+
+  void finish(Transfer& t, long status, double now) {
+    HttpResponse& r = results_[t.index];
+    r = std::move(t.response);
+    r.status = status;
+    r.retries = t.attempt - 1;
+    r.elapsed_ms = now - t.admitted_ms;
+    if (status >= 400) ++stats_.errors;
+    t.finished = true;
+    ++done_;
+  }
+
+  [[noreturn]] void fail(const Transfer& t, CURLcode code) {
+    ++stats_.errors;
+    std::string message = display(t) + ": " + curl_easy_strerror(code);
+    if (const int retries = t.attempt - 1; retries > 0)
+      message += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
+    // libcurl's own message can be more precise ("SSL certificate problem:
+    // ..."); it names the host at most, never the path, query or headers.
+    throw Error(sqlstate::kFdwUnableToEstablishConnection, message, t.error);
+  }
+
+  // Until the next due attempt, but at most one poll slice.
+  int poll_timeout_ms() const {
+    if (next_ < count_ && active_.size() < max_parallel_) return 0;
+    const double now = monotonic_ms();
+    double wait = kPollSliceMs;
+    for (const auto& t : active_)
+      if (!t->in_flight()) wait = std::min(wait, t->not_before_ms - now);
+    return static_cast<int>(std::ceil(std::clamp(wait, 0.0, double(kPollSliceMs))));
+  }
+
+  Impl& client_;
+  const HttpRequest* reqs_;
+  const size_t count_;
+  const size_t max_parallel_;
+  const HttpOptions& opts_;
+  RateLimiter* limiter_;
+  const HttpHooks& hooks_;
+  HttpStats& stats_;
+
+  std::vector<HttpResponse> results_;                // in request order
+  std::vector<std::unique_ptr<Transfer>> active_;    // admitted, not finished
+  size_t next_ = 0;                                  // next request to admit
+  size_t done_ = 0;                                  // requests finished
+};
+
+HttpClient::HttpClient() {
+  init_curl_once();
+  impl_ = std::make_unique<Impl>();
+}
+
+HttpClient::~HttpClient() = default;
+
+std::vector<HttpResponse> HttpClient::perform(const std::vector<HttpRequest>& reqs, int max_parallel,
+                                              const HttpOptions& opts, RateLimiter* limiter, const HttpHooks& hooks,
+                                              HttpStats* stats) {
+  HttpStats unused;
+  Impl::Batch batch(*impl_, reqs.data(), reqs.size(), max_parallel, opts, limiter, hooks, stats ? *stats : unused);
+  return batch.run();
+}
+
+HttpResponse HttpClient::perform_one(const HttpRequest& req, const HttpOptions& opts, RateLimiter* limiter,
+                                     const HttpHooks& hooks, HttpStats* stats) {
+  HttpStats unused;
+  Impl::Batch batch(*impl_, &req, 1, 1, opts, limiter, hooks, stats ? *stats : unused);
+  return std::move(batch.run().front());
+}
+
+}  // namespace cfdw

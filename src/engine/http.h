@@ -1,0 +1,101 @@
+// commerce_fdw engine: the HTTP client (libcurl multi interface).
+//
+// Everything runs on the calling thread: no threads, no signals
+// (CURLOPT_NOSIGNAL). Waiting is done in short slices and between slices the
+// client asks Hooks::should_abort(); when it says yes the transfer is dropped
+// and cfdw::Cancelled is thrown. Nothing is ever called back into the caller
+// from inside a libcurl callback.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/ratelimit.h"
+
+namespace cfdw {
+
+struct HttpRequest {
+  std::string method = "GET";        // GET, POST, PUT, DELETE
+  std::string url;                   // absolute, query string already encoded
+  std::vector<std::string> headers;  // "Name: value"; may hold secrets
+  std::string body;                  // sent when non-empty (or for POST/PUT)
+  bool idempotent = true;            // may be retried after it may have reached the server
+  std::string display;               // "GET /inventory?page=2": what errors and EXPLAIN show; no secrets
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased; last value wins
+  int retries = 0;                             // retries this request took
+  double elapsed_ms = 0;
+};
+
+struct HttpOptions {
+  long timeout_ms = 30000;
+  long connect_timeout_ms = 10000;
+  int max_retries = 3;
+  std::string ca_file;              // extra CA bundle; verification is never off
+  double max_retry_after_ms = 120000;  // a longer Retry-After fails instead of waiting
+  double backoff_base_ms = 200;        // first backoff; doubles each retry, with jitter
+};
+
+// Counters kept per server by the caller and updated by the client.
+struct HttpStats {
+  int64_t requests = 0;       // requests sent (each retry counts)
+  int64_t errors = 0;         // requests that ended in a transport error or status >= 400
+  int64_t retries = 0;
+  int64_t http_429 = 0;
+  double rate_wait_ms = 0;    // time spent waiting for the rate limiter or Retry-After
+  int64_t bytes_received = 0;
+};
+
+struct HttpHooks {
+  // Polled between waits (at most every 50 ms); true aborts with cfdw::Cancelled.
+  std::function<bool()> should_abort;
+  // Called before the client waits for the rate limiter or a Retry-After
+  // longer than 1 s (ms to wait, reason "rate limit" / "Retry-After").
+  std::function<void(double, const char*)> on_wait;
+  // Called for each attempt once it is complete (for debug logging); may be empty.
+  std::function<void(const HttpRequest&, long status, int attempt, double ms)> on_attempt;
+};
+
+// Which failures are retried: 429 (after Retry-After, or backoff), 502, 503,
+// 504, and transport failures (reset, timeout, could not connect). A request
+// that is not idempotent is retried only when it certainly did not reach the
+// server (429, could not connect).
+bool is_retryable_status(long status);
+// Parses Retry-After (delta seconds or an HTTP date) into ms from now; -1 if absent/invalid.
+double parse_retry_after_ms(const std::string& value, double now_epoch_s);
+// Backoff before retry number `attempt` (1-based), jitter in [0.5, 1.0) of the nominal.
+double backoff_ms(const HttpOptions& o, int attempt, double jitter01);
+
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends the requests, at most max_parallel at once, each through the rate
+  // limiter (may be null) and with retries per options. Returns the final
+  // response of each, in order, whatever its status. Throws cfdw::Error
+  // (HV00N) when a request fails at the transport level after its retries
+  // (the message names req.display and the libcurl reason), and
+  // cfdw::Cancelled when hooks.should_abort() says so.
+  std::vector<HttpResponse> perform(const std::vector<HttpRequest>& reqs, int max_parallel,
+                                    const HttpOptions& opts, RateLimiter* limiter,
+                                    const HttpHooks& hooks, HttpStats* stats);
+  HttpResponse perform_one(const HttpRequest& req, const HttpOptions& opts, RateLimiter* limiter,
+                           const HttpHooks& hooks, HttpStats* stats);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cfdw

@@ -1,0 +1,339 @@
+// commerce_fdw engine: writes (see modify.h).
+#include "engine/modify.h"
+
+#include <algorithm>
+
+#include "engine/error.h"
+#include "engine/url.h"
+#include "engine/values.h"
+
+namespace cfdw {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+const char* kind_sql(WriteKind k) {
+  switch (k) {
+    case WriteKind::Insert: return "INSERT";
+    case WriteKind::Update: return "UPDATE";
+    case WriteKind::Delete: return "DELETE";
+  }
+  return "?";
+}
+
+// "SET quantity = quantity ± n, or SET location, quantity" for messages.
+std::string describe_update_rules(const Table& t) {
+  std::string s;
+  for (const auto& w : t.writes) {
+    if (w.kind != WriteKind::Update) continue;
+    std::string one;
+    if (!w.value_column.empty()) {
+      one = w.value_column + " = '" + w.value + "'";
+    } else if (!w.delta_column.empty()) {
+      one = w.delta_column + " = " + w.delta_column + " ± n";
+    } else {
+      for (const auto& c : w.columns) one += (one.empty() ? "" : ", ") + c;
+      if (w.columns.empty()) one = "any column";
+    }
+    if (!s.empty()) s += "; or ";
+    s += one;
+  }
+  return s;
+}
+
+}  // namespace
+
+int choose_write_rule(const Table& table, const std::string& relname, WriteKind kind, const UpdateShape* shape,
+                      std::string* why) {
+  bool any = false;
+  for (int i = 0; i < int(table.writes.size()); ++i) {
+    const WriteRule& w = table.writes[i];
+    if (w.kind != kind) continue;
+    any = true;
+    if (kind != WriteKind::Update || !shape) return i;
+    bool fits = true;
+    for (const auto& c : shape->changed)
+      if (!w.columns.empty() && !contains(w.columns, c)) fits = false;
+    if (!w.delta_column.empty()) {
+      if (!contains(shape->delta, w.delta_column)) fits = false;
+      // every other changed column must also be a delta-free part of the rule: only the delta column may change
+      if (shape->changed.size() != 1) fits = false;
+    }
+    if (!w.value_column.empty()) {
+      bool found = false;
+      for (const auto& [col, val] : shape->constants)
+        if (col == w.value_column) found = val && *val == w.value;
+      // a value only known at execution is checked then
+      if (!found && !contains(shape->changed, w.value_column)) fits = false;
+      if (!found) {
+        for (const auto& [col, val] : shape->constants)
+          if (col == w.value_column) fits = false;
+      }
+    }
+    if (fits) return i;
+  }
+  if (!any) {
+    if (kind == WriteKind::Delete && !table.no_delete_reason.empty())
+      *why = "cannot delete from foreign table \"" + relname + "\": " + table.no_delete_reason;
+    else
+      *why = std::string("foreign table \"") + relname + "\" does not support " + kind_sql(kind);
+  } else {
+    *why = "this UPDATE of foreign table \"" + relname + "\" cannot be sent to the API; it can change: " +
+           describe_update_rules(table);
+  }
+  return -1;
+}
+
+Writer::Writer(Session& session, const Table& table, int rule, int batch, bool returning,
+               std::vector<std::string> changed)
+    : session_(session), table_(table), rule_(rule), w_(table.writes.at(rule)),
+      batch_(returning || w_.batch_max <= 0 ? 1 : std::max(1, std::min(batch, w_.batch_max))),
+      changed_(std::move(changed)) {}
+
+Writer::~Writer() = default;
+
+std::string Writer::render_path(const Row& new_row, const Row& old_row) const {
+  std::string path = substitute_config(w_.path, session_.config());
+  size_t open;
+  while ((open = path.find('{')) != std::string::npos) {
+    size_t close = path.find('}', open);
+    if (close == std::string::npos) break;
+    const std::string col = path.substr(open + 1, close - open - 1);
+    const int idx = table_.column_index(col);
+    std::optional<std::string> v;
+    if (idx >= 0) {
+      if (size_t(idx) < old_row.size() && old_row[idx]) v = old_row[idx];
+      else if (size_t(idx) < new_row.size()) v = new_row[idx];
+    }
+    if (!v)
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "column \"" + col + "\" of foreign table \"" + session_.config().relname + "\" must not be NULL",
+                  "The " + w_.name + " request needs it in its path.");
+    path.replace(open, close - open + 1, pct_encode(*v));
+  }
+  return path;
+}
+
+std::string Writer::item_json(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta) const {
+  json::Builder b;
+  auto value_of = [&](int idx) -> const char* {
+    return size_t(idx) < new_row.size() && new_row[idx] ? new_row[idx]->c_str() : nullptr;
+  };
+  // An UPDATE sends the columns it changes (and what the rule requires).
+  auto sent = [&](const std::string& column, bool required) {
+    return w_.kind != WriteKind::Update || w_.all_columns || required || column == w_.delta_column ||
+           contains(changed_, column);
+  };
+  if (!w_.body.empty()) {
+    for (const BodyField& f : w_.body) {
+      if (!f.column.empty() && !sent(f.column, f.required)) continue;
+      if (f.column.empty()) {
+        b.set_raw(f.key, f.constant);
+        continue;
+      }
+      const int idx = table_.column_index(f.column);
+      const Column& c = table_.columns.at(idx);
+      const char* v = value_of(idx);
+      std::string tmp;
+      if (f.column == w_.delta_column && delta) {
+        tmp = *delta;
+        v = tmp.c_str();
+      } else if (!w_.delta_column.empty() && f.column != w_.delta_column && !v && size_t(idx) < old_row.size() &&
+                 old_row[idx]) {
+        v = old_row[idx]->c_str();
+      }
+      if (!v && f.required)
+        throw Error(sqlstate::kInvalidParameterValue,
+                    "column \"" + c.name + "\" of foreign table \"" + session_.config().relname +
+                        "\" must not be NULL",
+                    "The " + w_.name + " request requires it.");
+      if (!v && f.skip_null && f.format != json::WriteFormat::MinusOneNull && w_.kind != WriteKind::Update)
+        continue;
+      b.set_pg(f.key, c.type, v, f.format, c.name);
+    }
+    return b.str();
+  }
+  // Default body: every writable column by its write path.
+  for (size_t i = 0; i < table_.columns.size(); ++i) {
+    const Column& c = table_.columns[i];
+    if (c.has(ColumnFlag::kRaw) || c.has(ColumnFlag::kEcho) || c.has(ColumnFlag::kReadOnly)) continue;
+    if (contains(table_.key, c.name) && w_.kind != WriteKind::Insert) continue;
+    if (!sent(c.name, false)) continue;
+    const char* v = value_of(int(i));
+    if (!v && w_.kind != WriteKind::Update) continue;  // an UPDATE sends a NULL it assigns
+    std::string path = c.write_path.empty() ? c.path.substr(0, c.path.find('|')) : c.write_path;
+    b.set_pg(path, c.type, v, c.write_format, c.name);
+  }
+  return b.str();
+}
+
+void Writer::decode_result(const json::Value& obj, Row* row) const {
+  for (const auto& [col, path] : w_.returning) {
+    const int idx = table_.column_index(col);
+    if (idx < 0) continue;
+    const Column& c = table_.columns[idx];
+    std::string text, why;
+    const json::Value* v = json::get(obj, path);
+    switch (json::decode(v, c.type, c.decode, &text, &why)) {
+      case json::DecodeResult::Ok: (*row)[idx] = text; break;
+      case json::DecodeResult::Null: if (v) (*row)[idx] = std::nullopt; break;
+      case json::DecodeResult::Bad:
+        throw Error(sqlstate::kFdwInvalidDataType, "column \"" + c.name + "\" of foreign table \"" +
+                                                       session_.config().relname + "\": returned value " +
+                                                       json::display(*v) + " is not a valid " +
+                                                       coltype_sql_name(c.type));
+    }
+  }
+  const int raw = [&] {
+    for (size_t i = 0; i < table_.columns.size(); ++i)
+      if (table_.columns[i].has(ColumnFlag::kRaw)) return int(i);
+    return -1;
+  }();
+  if (raw >= 0) (*row)[raw] = json::serialize(obj);
+}
+
+bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta, Row* returned) {
+  if (!w_.value_column.empty()) {
+    const int idx = table_.column_index(w_.value_column);
+    if (!new_row[idx] || *new_row[idx] != w_.value)
+      throw Error(sqlstate::kFeatureNotSupported,
+                  "foreign table \"" + session_.config().relname + "\" can only set " + w_.value_column + " = '" +
+                      w_.value + "' through " + w_.name);
+  }
+  if (batch_ > 1) {
+    queued_items_.push_back(item_json(new_row, old_row, delta));
+    queued_rows_.push_back(new_row);
+    if (int(queued_items_.size()) >= batch_) send_batch();
+    return false;
+  }
+  ApiRequest r;
+  r.method = w_.method;
+  r.path = render_path(new_row, old_row);
+  r.idempotent = w_.method == "PUT" || w_.method == "DELETE";
+  if (w_.kind != WriteKind::Delete) {
+    std::string item = item_json(new_row, old_row, delta);
+    if (w_.batch_max > 0) {
+      r.body = w_.batch_key.empty() ? "[" + item + "]" : "{\"" + w_.batch_key + "\":[" + item + "]}";
+    } else {
+      r.body = item;
+    }
+  }
+  ApiResult res = session_.call(r);
+  ++applied_;
+  *returned = new_row;
+  if (!res.doc.root().IsNull()) {
+    const json::Value* obj = json::get(res.doc.root(), w_.result);
+    if (obj && w_.batch_max > 0 && json::kind(*obj) == json::Kind::Array && obj->Size() > 0) obj = &(*obj)[0];
+    if (obj) decode_result(*obj, returned);
+  }
+  return true;
+}
+
+void Writer::send_batch() {
+  if (queued_items_.empty()) return;
+  std::string items;
+  for (size_t i = 0; i < queued_items_.size(); ++i) items += (i ? "," : "") + queued_items_[i];
+  ApiRequest r;
+  r.method = w_.method;
+  r.path = render_path(queued_rows_.front(), Row());
+  r.idempotent = false;
+  r.body = w_.batch_key.empty() ? "[" + items + "]" : "{\"" + w_.batch_key + "\":[" + items + "]}";
+  const size_t n = queued_items_.size();
+  queued_items_.clear();
+  queued_rows_.clear();
+  try {
+    session_.call(r);
+  } catch (const Error& e) {
+    std::string detail = std::to_string(applied_) + " row(s) of this statement were applied by earlier requests; "
+                         "the failed request carried the next " + std::to_string(n) + " row(s), which were not applied.";
+    if (!e.detail().empty()) detail = e.detail() + " " + detail;
+    throw Error(e.sqlstate(), e.what(), detail, e.hint());
+  }
+  applied_ += int64_t(n);
+}
+
+void Writer::flush() { send_batch(); }
+
+std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
+  std::vector<Row> out;
+  if (w_.batch_max <= 0 || rows.size() == 1) {
+    for (const Row& r : rows) {
+      Row ret;
+      write(r, Row(), std::nullopt, &ret);
+      out.push_back(ret);
+    }
+    return out;
+  }
+  std::string items;
+  for (size_t i = 0; i < rows.size(); ++i) items += (i ? "," : "") + item_json(rows[i], Row(), std::nullopt);
+  ApiRequest r;
+  r.method = w_.method;
+  r.path = render_path(rows.front(), Row());
+  r.idempotent = false;
+  r.body = w_.batch_key.empty() ? "[" + items + "]" : "{\"" + w_.batch_key + "\":[" + items + "]}";
+  ApiResult res;
+  try {
+    res = session_.call(r);
+  } catch (const Error& e) {
+    throw Error(e.sqlstate(), e.what(),
+                std::to_string(applied_) + " row(s) of this statement were applied by earlier requests; the failed "
+                "request carried the next " + std::to_string(rows.size()) + " row(s), which were not applied.",
+                e.hint());
+  }
+  applied_ += int64_t(rows.size());
+  const json::Value* arr = json::get(res.doc.root(), w_.result);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Row ret = rows[i];
+    if (arr && json::kind(*arr) == json::Kind::Array) {
+      const json::Value* item = nullptr;
+      if (!w_.match_key.empty()) {
+        // match by key (e.g. an external id echoed back)
+        const int idx = table_.column_index(w_.match_key);
+        for (auto& cand : arr->GetArray()) {
+          const Column& c = table_.columns[idx];
+          const json::Value* k = json::get(cand, c.write_path.empty() ? c.path : c.write_path);
+          if (k && ret[idx] && json::text(*k) == *ret[idx]) item = &cand;
+        }
+      } else if (i < arr->Size()) {
+        item = &(*arr)[rapidjson::SizeType(i)];
+      }
+      if (item) decode_result(*item, &ret);
+    }
+    out.push_back(std::move(ret));
+  }
+  return out;
+}
+
+bool Writer::exists(const Row& new_row) {
+  const ConflictCheck& cc = table_.conflict;
+  if (cc.column.empty() || cc.endpoint < 0) return false;
+  const int idx = table_.column_index(cc.column);
+  if (idx < 0 || !new_row[idx]) return false;  // NULL never conflicts
+  ScanPlan plan;
+  plan.table = table_.name;
+  plan.endpoints = {cc.endpoint};
+  const Endpoint& ep = table_.reads[cc.endpoint];
+  for (int b = 0; b < int(ep.bindings.size()); ++b)
+    if (ep.bindings[b].column == cc.column) {
+      plan.used.push_back(0);
+      plan.binding_of.push_back(b);
+      break;
+    }
+  std::vector<bool> needed(table_.columns.size(), false);
+  needed[idx] = true;
+  Scan scan(session_, table_, plan, {CondValues{{new_row[idx]}}}, needed);
+  Row row;
+  while (scan.next(&row)) {
+    // The remote may match loosely (a search): compare case-insensitively for emails.
+    std::string a = row[idx].value_or(""), b = *new_row[idx];
+    std::transform(a.begin(), a.end(), a.begin(), ::tolower);
+    std::transform(b.begin(), b.end(), b.begin(), ::tolower);
+    if (a == b) return true;
+  }
+  return false;
+}
+
+}  // namespace cfdw

@@ -1,0 +1,44 @@
+// commerce_fdw engine: client-side request budgets.
+#pragma once
+
+#include <cstdint>
+
+namespace cfdw {
+
+// A request budget for one server. reserve() books the next request slot and
+// says how long the caller must wait before sending it. Implementations:
+// LocalRateLimiter (this backend only) and, in the PostgreSQL glue, one kept in
+// shared memory so that all backends share a server's budget.
+class RateLimiter {
+ public:
+  virtual ~RateLimiter() = default;
+  // Books one request at or after now_ms (monotonic milliseconds). Returns the
+  // milliseconds to wait before sending (0 = now). The slot stays booked.
+  virtual double reserve(double now_ms) = 0;
+  // What the server said about its own budget: remaining requests in the
+  // window (-1 unknown), when that window resets (ms from now, -1 unknown),
+  // and a Retry-After (ms from now, -1 none). Used to slow down before a 429.
+  virtual void observe(double now_ms, int64_t remaining, double reset_in_ms, double retry_after_ms) = 0;
+};
+
+// A budget of per_minute requests spread evenly: one request every
+// 60000/per_minute ms, with bursts of up to `burst` requests (default: none).
+// per_minute == 0 means no limit (the server's headers are still honoured).
+class LocalRateLimiter : public RateLimiter {
+ public:
+  explicit LocalRateLimiter(double per_minute, double burst = 1);
+  double reserve(double now_ms) override;
+  void observe(double now_ms, int64_t remaining, double reset_in_ms, double retry_after_ms) override;
+  void set_rate(double per_minute, double burst = 1);
+
+ private:
+  double interval_ms_;   // 0 when unlimited
+  double burst_;
+  double next_free_ms_;  // theoretical arrival time (GCRA)
+  double blocked_until_ms_;
+};
+
+// Monotonic clock in milliseconds.
+double monotonic_ms();
+
+}  // namespace cfdw

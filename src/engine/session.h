@@ -1,0 +1,80 @@
+// commerce_fdw engine: sending API requests for one table access.
+//
+// A Session binds a Config to the backend's HttpClient, the server's rate
+// budget and statistics. It builds URLs, adds authentication, retries through
+// the client, turns failures into cfdw::Error with the SQLSTATE the contract
+// names, and parses JSON bodies.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/api.h"
+#include "engine/http.h"
+#include "engine/json.h"
+#include "engine/url.h"
+
+namespace cfdw {
+
+struct ApiRequest {
+  std::string method = "GET";
+  std::string path;        // below base_url, values already percent-encoded: "/inventory/7"
+  QueryString query;       // never secrets: this is what EXPLAIN and errors show
+  std::string body;        // JSON text (empty: none)
+  bool idempotent = true;
+  bool not_found_is_empty = false;  // a point lookup: 404 means "no row"
+
+  std::string display() const;     // "GET /inventory?page=1&limit=100"
+};
+
+struct ApiResult {
+  long status = 0;
+  bool not_found = false;  // 404 on a point lookup
+  json::Doc doc;           // parsed body (null root when the body is empty)
+};
+
+// Per-server counters visible through commerce_fdw_stats().
+struct ServerStats {
+  HttpStats http;
+  int64_t rows = 0;
+};
+
+class Session {
+ public:
+  Session(const Api& api, Config config, HttpClient& client, RateLimiter* limiter,
+          ServerStats* stats, HttpHooks hooks);
+
+  const Api& api() const { return api_; }
+  const Config& config() const { return config_; }
+  ServerStats& stats() { return *stats_; }
+
+  ApiResult call(const ApiRequest& req);
+  // Several independent requests, at most max_concurrency at once, results in order.
+  std::vector<ApiResult> call_many(const std::vector<ApiRequest>& reqs);
+
+  // Raw send without the API's authentication or error mapping (used by logins).
+  HttpResponse send_raw(HttpRequest req);
+  // Turns a failed response into the contract's error (throws).
+  [[noreturn]] void fail(const ApiRequest& req, long status, const std::string& remote_message);
+
+  // Per-backend store for API state such as a login token, keyed by server and user.
+  std::string& login_state();
+
+ private:
+  HttpRequest to_http(const ApiRequest& req);
+  ApiResult finish(const ApiRequest& req, HttpResponse resp);
+
+  const Api& api_;
+  Config config_;
+  HttpClient& client_;
+  RateLimiter* limiter_;
+  ServerStats* stats_;
+  HttpHooks hooks_;
+};
+
+// Maps an HTTP status to the contract's SQLSTATE.
+const char* sqlstate_for_status(long status);
+
+}  // namespace cfdw

@@ -1,0 +1,353 @@
+// commerce_fdw PostgreSQL glue: executing scans, and EXPLAIN.
+#include "pg/exec.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/scan.h"
+#include "pg/boundary.h"
+#include "pg/plan.h"
+
+namespace cfdw::pg {
+
+namespace {
+
+// The C++ side of one scan: owned by the executor's memory context, so an
+// aborted query frees it too. Its statistics join the server's when it goes.
+struct ScanExec {
+  Config config;
+  ServerStats stats;  // this scan's own counters (EXPLAIN ANALYZE)
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Scan> scan;
+  ScanPlan plan;
+  Row row;
+  int64_t count = 0;
+  ~ScanExec() {
+    ServerStats& s = server_stats(config.server);
+    s.http.requests += stats.http.requests;
+    s.http.errors += stats.http.errors;
+    s.http.retries += stats.http.retries;
+    s.http.http_429 += stats.http.http_429;
+    s.http.rate_wait_ms += stats.http.rate_wait_ms;
+    s.http.bytes_received += stats.http.bytes_received;
+    s.rows += stats.rows;
+  }
+};
+
+struct ScanState {
+  RelDesc* desc;
+  Owned<ScanExec>* exec;
+  List* value_states;   // ExprState* per fdw_expr
+  const char* arrays;   // '1' where the expression yields an array of values
+  const char* plan_text;
+  const char* needed;
+  bool count_only;
+  bool started;
+  bool count_done;
+  FmgrInfo* inputs;     // per attribute
+  Oid* ioparams;
+  // Finished scans' counters, for EXPLAIN ANALYZE across rescans.
+  int64 requests, retries, bytes, rows;
+  double wait_ms;
+};
+
+ScanState* state_of(ForeignScanState* node) { return static_cast<ScanState*>(node->fdw_state); }
+
+// Values of the pushed conditions in canonical text (PostgreSQL work).
+struct EvaluatedValues {
+  int n;
+  int* counts;        // values per condition
+  char*** values;     // NULL element = SQL NULL
+};
+
+EvaluatedValues evaluate_values(ScanState* st, ExprContext* econtext) {
+  EvaluatedValues ev{list_length(st->value_states), nullptr, nullptr};
+  ev.counts = static_cast<int*>(palloc0(sizeof(int) * std::max(1, ev.n)));
+  ev.values = static_cast<char***>(palloc0(sizeof(char**) * std::max(1, ev.n)));
+  MemoryContext old = MemoryContextSwitchTo(econtext->ecxt_per_query_memory);
+  int i = 0;
+  ListCell* lc;
+  foreach (lc, st->value_states) {
+    ExprState* es = static_cast<ExprState*>(lfirst(lc));
+    bool isnull;
+    Datum v = ExecEvalExpr(es, econtext, &isnull);
+    Oid type = exprType(reinterpret_cast<Node*>(es->expr));
+    if (isnull) {
+      ev.counts[i] = 0;
+    } else if (st->arrays[i] == '1') {
+      ArrayType* arr = DatumGetArrayTypeP(v);
+      Oid elem = ARR_ELEMTYPE(arr);
+      int16 typlen;
+      bool byval;
+      char align;
+      get_typlenbyvalalign(elem, &typlen, &byval, &align);
+      Datum* elems;
+      bool* nulls;
+      int n;
+      deconstruct_array(arr, elem, typlen, byval, align, &elems, &nulls, &n);
+      ev.counts[i] = n;
+      ev.values[i] = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, n)));
+      for (int k = 0; k < n; ++k) ev.values[i][k] = nulls[k] ? nullptr : datum_to_canonical(elems[k], elem);
+    } else {
+      ev.counts[i] = 1;
+      ev.values[i] = static_cast<char**>(palloc(sizeof(char*)));
+      ev.values[i][0] = datum_to_canonical(v, type);
+    }
+    ++i;
+  }
+  MemoryContextSwitchTo(old);
+  return ev;
+}
+
+std::vector<CondValues> to_cond_values(const EvaluatedValues& ev) {
+  std::vector<CondValues> out(ev.n);
+  for (int i = 0; i < ev.n; ++i)
+    for (int k = 0; k < ev.counts[i]; ++k)
+      out[i].values.push_back(ev.values[i][k] ? std::optional<std::string>(ev.values[i][k]) : std::nullopt);
+  return out;
+}
+
+void start_scan(ForeignScanState* node) {
+  ScanState* st = state_of(node);
+  EvaluatedValues ev = evaluate_values(st, node->ss.ps.ps_ExprContext);
+  Owned<ScanExec>* owned = st->exec;
+  const RelDesc* d = st->desc;
+  const char* needed = st->needed;
+  const bool ok = guarded([&] {
+    ScanExec& x = *owned->object;
+    x.scan.reset();
+    std::vector<bool> need;
+    for (const char* p = needed; *p; ++p) need.push_back(*p == '1');
+    x.scan = std::make_unique<Scan>(*x.session, *d->table, x.plan, to_cond_values(ev), need);
+  });
+  if (!ok) raise_captured();
+  st->started = true;
+}
+
+// Error context while converting a remote value: names table and column.
+struct ConvertContext {
+  const char* relname;
+  const char* column;
+};
+void convert_error_callback(void* arg) {
+  auto* c = static_cast<ConvertContext*>(arg);
+  errcontext("column \"%s\" of foreign table \"%s\"", c->column, c->relname);
+}
+
+void collect_counters(ScanState* st) {
+  if (!st->exec || !st->exec->object) return;
+  const ServerStats& s = st->exec->object->stats;
+  st->requests = s.http.requests;
+  st->retries = s.http.retries;
+  st->bytes = s.http.bytes_received;
+  st->rows = s.rows;
+  st->wait_ms = s.http.rate_wait_ms;
+}
+
+}  // namespace
+
+void begin_scan(ForeignScanState* node, int eflags) {
+  ForeignScan* fsplan = reinterpret_cast<ForeignScan*>(node->ss.ps.plan);
+  List* priv = fsplan->fdw_private;
+  ScanState* st = static_cast<ScanState*>(palloc0(sizeof(ScanState)));
+  node->fdw_state = st;
+  const Oid relid = Oid(intVal(list_nth(priv, kPrivRelid)));
+  st->plan_text = strVal(list_nth(priv, kPrivPlan));
+  st->needed = strVal(list_nth(priv, kPrivNeeded));
+  st->arrays = strVal(list_nth(priv, kPrivArrays));
+  st->count_only = fsplan->scan.scanrelid == 0;
+  if (node->ss.ss_currentRelation) {
+    st->desc = describe_relation(node->ss.ss_currentRelation);
+  } else {
+    Relation rel = table_open(relid, NoLock);
+    st->desc = describe_relation(rel);
+    table_close(rel, NoLock);
+  }
+  st->value_states = ExecInitExprList(fsplan->fdw_exprs, reinterpret_cast<PlanState*>(node));
+  if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
+
+  if (!st->count_only) {
+    TupleDesc td = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
+    st->inputs = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * std::max(1, td->natts)));
+    st->ioparams = static_cast<Oid*>(palloc0(sizeof(Oid) * std::max(1, td->natts)));
+    for (int i = 0; i < td->natts; ++i) {
+      Form_pg_attribute att = TupleDescAttr(td, i);
+      if (att->attisdropped) continue;
+      Oid in;
+      getTypeInputInfo(att->atttypid, &in, &st->ioparams[i]);
+      fmgr_info(in, &st->inputs[i]);
+    }
+  }
+  // The user whose mapping applies: the table's owner for a view's query, else the session user.
+  const Index rtindex = fsplan->scan.scanrelid > 0 ? fsplan->scan.scanrelid : bms_next_member(fsplan->fs_relids, -1);
+  RangeTblEntry* rte = exec_rt_fetch(rtindex, node->ss.ps.state);
+  const Oid userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+  List* user_options = user_mapping_options(st->desc, userid);
+  st->exec = own_in<ScanExec>(node->ss.ps.state->es_query_cxt);
+  Owned<ScanExec>* owned = st->exec;
+  const RelDesc* d = st->desc;
+  const char* plan_text = st->plan_text;
+  const bool ok = guarded([&] {
+    auto x = std::make_unique<ScanExec>();
+    x->config = make_config(d, user_options, userid);
+    x->plan = ScanPlan::deserialize(plan_text);
+    x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
+                                           &x->stats, backend_hooks());
+    owned->object = x.release();
+  });
+  if (!ok) raise_captured();
+}
+
+TupleTableSlot* iterate_scan(ForeignScanState* node) {
+  ScanState* st = state_of(node);
+  TupleTableSlot* slot = node->ss.ss_ScanTupleSlot;
+  ExecClearTuple(slot);
+  if (!st->started) start_scan(node);
+  ScanExec* x = st->exec->object;
+
+  if (st->count_only) {
+    if (st->count_done) return slot;
+    const bool ok = guarded([&] { x->count = x->scan->count(); });
+    if (!ok) raise_captured();
+    st->count_done = true;
+    for (int i = 0; i < slot->tts_tupleDescriptor->natts; ++i) {
+      slot->tts_values[i] = Int64GetDatum(x->count);
+      slot->tts_isnull[i] = false;
+    }
+    return ExecStoreVirtualTuple(slot);
+  }
+
+  bool has = false;
+  const bool ok = guarded([&] { has = x->scan->next(&x->row); });
+  if (!ok) raise_captured();
+  if (!has) return slot;
+
+  const RelDesc* d = st->desc;
+  TupleDesc td = slot->tts_tupleDescriptor;
+  ConvertContext cc{d->relname, nullptr};
+  ErrorContextCallback errcb;
+  errcb.callback = convert_error_callback;
+  errcb.arg = &cc;
+  errcb.previous = error_context_stack;
+  error_context_stack = &errcb;
+  for (int i = 0; i < td->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(td, i);
+    const int col = i < d->natts ? d->column_of[i] : -1;
+    slot->tts_isnull[i] = true;
+    slot->tts_values[i] = (Datum)0;
+    if (att->attisdropped || col < 0 || !x->row[col]) continue;
+    cc.column = NameStr(att->attname);
+    slot->tts_values[i] = canonical_to_datum(x->row[col]->c_str(), att, &st->inputs[i], st->ioparams[i]);
+    slot->tts_isnull[i] = false;
+  }
+  error_context_stack = errcb.previous;
+  return ExecStoreVirtualTuple(slot);
+}
+
+void rescan_scan(ForeignScanState* node) {
+  ScanState* st = state_of(node);
+  st->started = false;
+  st->count_done = false;
+}
+
+void end_scan(ForeignScanState* node) {
+  ScanState* st = state_of(node);
+  if (!st || !st->exec) return;
+  Owned<ScanExec>* owned = st->exec;
+  collect_counters(st);
+  guarded([&] {
+    delete owned->object;
+    owned->object = nullptr;
+  });
+}
+
+void explain_scan(ForeignScanState* node, ExplainState* es) {
+  ScanState* st = state_of(node);
+  ForeignScan* fsplan = reinterpret_cast<ForeignScan*>(node->ss.ps.plan);
+  // Constant values are shown; others appear as $column.
+  int n = list_length(fsplan->fdw_exprs);
+  char*** values = static_cast<char***>(palloc0(sizeof(char**) * std::max(1, n)));
+  int* counts = static_cast<int*>(palloc0(sizeof(int) * std::max(1, n)));
+  bool* known = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, n)));
+  int i = 0;
+  ListCell* lc;
+  foreach (lc, fsplan->fdw_exprs) {
+    Expr* e = static_cast<Expr*>(lfirst(lc));
+    if (IsA(e, Const)) {
+      Const* c = reinterpret_cast<Const*>(e);
+      known[i] = true;
+      if (c->constisnull) {
+        counts[i] = 0;
+      } else if (st->arrays[i] == '1') {
+        ArrayType* arr = DatumGetArrayTypeP(c->constvalue);
+        Oid elem = ARR_ELEMTYPE(arr);
+        int16 typlen;
+        bool byval;
+        char align;
+        get_typlenbyvalalign(elem, &typlen, &byval, &align);
+        Datum* elems;
+        bool* nulls;
+        deconstruct_array(arr, elem, typlen, byval, align, &elems, &nulls, &counts[i]);
+        values[i] = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, counts[i])));
+        for (int k = 0; k < counts[i]; ++k) values[i][k] = nulls[k] ? nullptr : datum_to_canonical(elems[k], elem);
+      } else {
+        counts[i] = 1;
+        values[i] = static_cast<char**>(palloc(sizeof(char*)));
+        values[i][0] = datum_to_canonical(c->constvalue, c->consttype);
+      }
+    }
+    ++i;
+  }
+  const RelDesc* d = st->desc;
+  const char* plan_text = st->plan_text;
+  char* lines = nullptr;
+  char* notes = nullptr;
+  const bool ok = guarded([&] {
+    ScanPlan plan = ScanPlan::deserialize(plan_text);
+    std::vector<std::optional<CondValues>> vals(n);
+    for (int k = 0; k < n; ++k) {
+      if (!known[k]) continue;
+      CondValues cv;
+      for (int j = 0; j < counts[k]; ++j)
+        cv.values.push_back(values[k][j] ? std::optional<std::string>(values[k][j]) : std::nullopt);
+      vals[k] = cv;
+    }
+    Config cfg = make_config(d, NIL, InvalidOid);
+    std::string all;
+    for (const auto& l : describe_scan(*d->table, plan, vals, cfg)) all += l + "\n";
+    std::string note;
+    if (plan.count_only) note += "count(*) from the remote total; ";
+    if (!plan.sort_column.empty()) note += "sorted remotely by " + plan.sort_column + (plan.sort_desc ? " desc" : "") + "; ";
+    if (plan.limit >= 0) note += "limit " + std::to_string(plan.limit) + " applied remotely; ";
+    if (plan.detail) note += "detail columns fetched per row; ";
+    if (plan.supplement) note += "missing columns supplied by a lookup; ";
+    if (!note.empty()) note.resize(note.size() - 2);
+    lines = pstrdup_nothrow(all);
+    notes = pstrdup_nothrow(note);
+    if (!lines || !notes) throw std::bad_alloc();
+  });
+  if (!ok) raise_captured();
+  ExplainPropertyText("Remote API", d->api->name.c_str(), es);
+  if (es->verbose) {
+    List* reqs = NIL;
+    for (char* p = lines; p && *p;) {
+      char* nl = std::strchr(p, '\n');
+      *nl = '\0';
+      reqs = lappend(reqs, p);
+      p = nl + 1;
+    }
+    ExplainPropertyList("Remote requests", reqs, es);
+  }
+  if (notes && *notes) ExplainPropertyText("Remote pushdown", notes, es);
+  if (es->analyze) {
+    collect_counters(st);
+    ExplainPropertyInteger("Requests sent", nullptr, st->requests, es);
+    ExplainPropertyInteger("Retries", nullptr, st->retries, es);
+    ExplainPropertyInteger("Bytes received", "bytes", st->bytes, es);
+    ExplainPropertyFloat("Rate limit wait", "ms", st->wait_ms, 1, es);
+  }
+}
+
+}  // namespace cfdw::pg

@@ -1,0 +1,75 @@
+// commerce_fdw PostgreSQL glue: state shared by the callbacks.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/api.h"
+#include "engine/http.h"
+#include "engine/session.h"
+#include "pg/pg.h"
+
+namespace cfdw::pg {
+
+// What a foreign table is: its API and declaration, how its attributes map to
+// the declared columns, and its options. Plain palloc'd data.
+struct RelDesc {
+  Oid relid;
+  const char* relname;
+  const Api* api;
+  const Table* table;
+  int natts;
+  int* column_of;  // attno-1 -> index in table->columns, -1 for dropped attributes
+  List* options;   // merged DefElems: server, then table (the table's win)
+  const char* server;
+};
+
+// Looks the table up; raises a PostgreSQL error when it is not one of ours.
+RelDesc* describe_relation(Relation rel);
+RelDesc* describe_relation_oid(Oid relid);
+
+// Builds the engine configuration (with the user mapping's secrets when
+// `userid` is valid). C++ only: call inside guarded().
+Config make_config(const RelDesc* d, List* user_options, Oid userid);
+// The user mapping's options (PostgreSQL; may raise "user mapping not found").
+List* user_mapping_options(const RelDesc* d, Oid userid);
+
+// The backend's HTTP client, per-server statistics and rate budgets.
+HttpClient& http_client();
+ServerStats& server_stats(const std::string& server);
+RateLimiter* rate_limiter(const Config& cfg, const Api& api);
+std::map<std::string, ServerStats>& all_stats();
+// Hooks that make waits interruptible and announce long waits.
+HttpHooks backend_hooks();
+
+// Canonical text of a Datum for the engine (see values.h), palloc'd.
+char* datum_to_canonical(Datum value, Oid type);
+// Datum from the engine's text for an attribute (raises on invalid input).
+Datum canonical_to_datum(const char* text, Form_pg_attribute att, FmgrInfo* input, Oid ioparam);
+
+// A C++ object owned by a memory context: deleted when the context is reset
+// or deleted (an aborted query), or earlier by its owner.
+template <typename T>
+struct Owned {
+  T* object = nullptr;
+  MemoryContextCallback callback;
+};
+template <typename T>
+Owned<T>* own_in(MemoryContext cxt) {
+  auto* o = static_cast<Owned<T>*>(MemoryContextAllocZero(cxt, sizeof(Owned<T>)));
+  o->callback.func = [](void* arg) {
+    auto* self = static_cast<Owned<T>*>(arg);
+    delete self->object;
+    self->object = nullptr;
+  };
+  o->callback.arg = o;
+  MemoryContextRegisterResetCallback(cxt, &o->callback);
+  return o;
+}
+
+// palloc without raising on out-of-memory (nullptr instead), for C++ code.
+char* pstrdup_nothrow(const std::string& s);
+
+}  // namespace cfdw::pg

@@ -1,0 +1,447 @@
+// commerce_fdw PostgreSQL glue: writes. Each statement's rows become the API's
+// create / edit / adjust / bulk requests chosen when the statement is planned.
+#include "pg/modify.h"
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/modify.h"
+#include "pg/boundary.h"
+
+namespace cfdw::pg {
+
+namespace {
+
+constexpr const char* kKeyPrefix = "commerce_fdw_";
+
+// fdw_private of a ModifyTable entry.
+enum ModifyPrivate { kModRule = 0, kModChanged, kModOnConflict, kModReturning };
+
+struct ModifyExec {
+  Config config;
+  ServerStats stats;
+  std::unique_ptr<Session> session;
+  std::unique_ptr<Writer> writer;
+  Row returned;
+  std::vector<Row> batch_returned;
+  ~ModifyExec() {
+    ServerStats& s = server_stats(config.server);
+    s.http.requests += stats.http.requests;
+    s.http.errors += stats.http.errors;
+    s.http.retries += stats.http.retries;
+    s.http.http_429 += stats.http.http_429;
+    s.http.rate_wait_ms += stats.http.rate_wait_ms;
+    s.http.bytes_received += stats.http.bytes_received;
+  }
+};
+
+struct ModifyState {
+  RelDesc* desc;
+  Owned<ModifyExec>* exec;
+  int rule;
+  bool on_conflict;
+  bool returning;
+  int ncolumns;
+  AttrNumber* key_junk;    // per table column: junk attno of its key value (0: none)
+  AttrNumber wholerow;     // UPDATE: junk attno of the old row
+  FmgrInfo* inputs;        // per attribute, for RETURNING
+  Oid* ioparams;
+  int delta_att;           // attno-1 of the delta column, -1 none
+};
+
+ModifyState* state_of(ResultRelInfo* rinfo) { return static_cast<ModifyState*>(rinfo->ri_FdwState); }
+
+// Canonical text per table column from a slot (PostgreSQL work).
+char** slot_to_columns(ModifyState* st, TupleTableSlot* slot) {
+  const RelDesc* d = st->desc;
+  char** out = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, st->ncolumns)));
+  slot_getallattrs(slot);
+  TupleDesc td = slot->tts_tupleDescriptor;
+  for (int i = 0; i < td->natts && i < d->natts; ++i) {
+    const int col = d->column_of[i];
+    if (col < 0 || slot->tts_isnull[i]) continue;
+    out[col] = datum_to_canonical(slot->tts_values[i], TupleDescAttr(td, i)->atttypid);
+  }
+  return out;
+}
+
+// The old row of an UPDATE from the whole-row junk column.
+char** old_row_columns(ModifyState* st, TupleTableSlot* planSlot, TupleDesc td) {
+  char** out = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, st->ncolumns)));
+  const RelDesc* d = st->desc;
+  if (st->wholerow != InvalidAttrNumber) {
+    bool isnull;
+    Datum whole = ExecGetJunkAttribute(planSlot, st->wholerow, &isnull);
+    if (!isnull) {
+      HeapTupleHeader th = DatumGetHeapTupleHeader(whole);
+      HeapTupleData tup;
+      tup.t_len = HeapTupleHeaderGetDatumLength(th);
+      ItemPointerSetInvalid(&tup.t_self);
+      tup.t_tableOid = InvalidOid;
+      tup.t_data = th;
+      Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * td->natts));
+      bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * td->natts));
+      heap_deform_tuple(&tup, td, values, nulls);
+      for (int i = 0; i < td->natts && i < d->natts; ++i) {
+        const int col = d->column_of[i];
+        if (col < 0 || nulls[i]) continue;
+        out[col] = datum_to_canonical(values[i], TupleDescAttr(td, i)->atttypid);
+      }
+    }
+  }
+  for (int col = 0; col < st->ncolumns; ++col) {
+    if (!st->key_junk[col]) continue;
+    bool isnull;
+    Datum v = ExecGetJunkAttribute(planSlot, st->key_junk[col], &isnull);
+    if (isnull) continue;
+    for (int i = 0; i < d->natts; ++i)
+      if (d->column_of[i] == col) out[col] = datum_to_canonical(v, TupleDescAttr(td, i)->atttypid);
+  }
+  return out;
+}
+
+Row to_row(char** cols, int n) {
+  Row r(n);
+  for (int i = 0; i < n; ++i)
+    if (cols && cols[i]) r[i] = std::string(cols[i]);
+  return r;
+}
+
+// Puts the row the remote returned into the slot (RETURNING).
+TupleTableSlot* store_returned(ModifyState* st, TupleTableSlot* slot, const Row& row) {
+  const RelDesc* d = st->desc;
+  TupleDesc td = slot->tts_tupleDescriptor;
+  ExecClearTuple(slot);
+  for (int i = 0; i < td->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(td, i);
+    const int col = i < d->natts ? d->column_of[i] : -1;
+    slot->tts_isnull[i] = true;
+    slot->tts_values[i] = (Datum)0;
+    if (att->attisdropped || col < 0 || !row[col]) continue;
+    slot->tts_values[i] = InputFunctionCall(&st->inputs[i], const_cast<char*>(row[col]->c_str()), st->ioparams[i],
+                                            att->atttypmod);
+    slot->tts_isnull[i] = false;
+  }
+  return ExecStoreVirtualTuple(slot);
+}
+
+// new - old of the delta column, exactly (numeric arithmetic).
+char* delta_text(const char* new_value, const char* old_value) {
+  if (!new_value || !old_value)
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                    errmsg("cannot adjust a NULL quantity by a difference")));
+  Datum n = DirectFunctionCall3(numeric_in, CStringGetDatum(new_value), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+  Datum o = DirectFunctionCall3(numeric_in, CStringGetDatum(old_value), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+  return DatumGetCString(DirectFunctionCall1(numeric_out, DirectFunctionCall2(numeric_sub, n, o)));
+}
+
+}  // namespace
+
+void add_update_targets(PlannerInfo* root, Index rtindex, RangeTblEntry*, Relation target_relation) {
+  RelDesc* d = describe_relation(target_relation);
+  TupleDesc td = RelationGetDescr(target_relation);
+  for (const auto& key : d->table->key) {
+    for (int i = 0; i < td->natts; ++i) {
+      Form_pg_attribute att = TupleDescAttr(td, i);
+      if (att->attisdropped || d->table->columns[d->column_of[i]].name != key) continue;
+      Var* var = makeVar(rtindex, att->attnum, att->atttypid, att->atttypmod, att->attcollation, 0);
+      add_row_identity_var(root, var, rtindex, psprintf("%s%s", kKeyPrefix, key.c_str()));
+    }
+  }
+}
+
+List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, int subplan_index) {
+  RangeTblEntry* rte = planner_rt_fetch(resultRelation, root);
+  Relation rel = table_open(rte->relid, NoLock);
+  RelDesc* d = describe_relation(rel);
+  table_close(rel, NoLock);
+  const CmdType op = plan->operation;
+
+  // What an UPDATE assigns: columns, `col ± expr` forms, constants.
+  int nchanged = 0;
+  const char** changed = nullptr;
+  bool* is_delta = nullptr;
+  char** constants = nullptr;
+  bool* is_const = nullptr;
+  StringInfoData changed_list;
+  initStringInfo(&changed_list);
+  if (op == CMD_UPDATE) {
+    List* tlist;
+    List* attrs;
+    get_translated_update_targetlist(root, resultRelation, &tlist, &attrs);
+    nchanged = list_length(attrs);
+    changed = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, nchanged)));
+    is_delta = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, nchanged)));
+    constants = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, nchanged)));
+    is_const = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, nchanged)));
+    ListCell *lc1, *lc2;
+    int k = 0;
+    forboth(lc1, tlist, lc2, attrs) {
+      TargetEntry* tle = lfirst_node(TargetEntry, lc1);
+      const AttrNumber attno = AttrNumber(lfirst_int(lc2));
+      const int col = d->column_of[attno - 1];
+      changed[k] = d->table->columns[col].name.c_str();
+      appendStringInfo(&changed_list, "%s%s", changed_list.len ? "," : "", changed[k]);
+      Expr* e = tle->expr;
+      while (IsA(e, RelabelType)) e = reinterpret_cast<RelabelType*>(e)->arg;
+      if (IsA(e, OpExpr) && list_length(reinterpret_cast<OpExpr*>(e)->args) == 2) {
+        OpExpr* o = reinterpret_cast<OpExpr*>(e);
+        const char* name = get_opname(o->opno);
+        const bool plus = name && std::strcmp(name, "+") == 0;
+        const bool minus = name && std::strcmp(name, "-") == 0;
+        for (int side = 0; side < 2; ++side) {
+          Expr* a = static_cast<Expr*>(list_nth(o->args, side));
+          while (IsA(a, RelabelType)) a = reinterpret_cast<RelabelType*>(a)->arg;
+          if ((plus || (minus && side == 0)) && IsA(a, Var) &&
+              reinterpret_cast<Var*>(a)->varno == int(resultRelation) &&
+              reinterpret_cast<Var*>(a)->varattno == attno && reinterpret_cast<Var*>(a)->varlevelsup == 0)
+            is_delta[k] = true;
+        }
+      }
+      if (IsA(e, Const)) {
+        is_const[k] = true;
+        Const* c = reinterpret_cast<Const*>(e);
+        constants[k] = c->constisnull ? nullptr : datum_to_canonical(c->constvalue, c->consttype);
+      }
+      ++k;
+    }
+  }
+  const WriteKind kind = op == CMD_INSERT ? WriteKind::Insert : op == CMD_UPDATE ? WriteKind::Update : WriteKind::Delete;
+  int rule = -1;
+  char* why = nullptr;
+  const bool ok = guarded([&] {
+    UpdateShape shape;
+    for (int k = 0; k < nchanged; ++k) {
+      shape.changed.push_back(changed[k]);
+      if (is_delta[k]) shape.delta.push_back(changed[k]);
+      if (is_const[k])
+        shape.constants.emplace_back(changed[k], constants[k] ? std::optional<std::string>(constants[k]) : std::nullopt);
+    }
+    std::string reason;
+    rule = choose_write_rule(*d->table, d->relname, kind, op == CMD_UPDATE ? &shape : nullptr, &reason);
+    if (rule < 0) {
+      why = pstrdup_nothrow(reason);
+      if (!why) throw std::bad_alloc();
+    }
+  });
+  if (!ok) raise_captured();
+  if (rule < 0) ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s", why)));
+
+  const bool on_conflict = plan->onConflictAction == ONCONFLICT_NOTHING;
+  if (on_conflict && d->table->conflict.column.empty())
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("foreign table \"%s\" does not support ON CONFLICT DO NOTHING", d->relname),
+                    errdetail("The %s API gives no way to look an existing %s up before creating it.",
+                              d->api->name.c_str(), d->table->name.c_str())));
+  const bool returning = plan->returningLists != NIL && list_nth(plan->returningLists, subplan_index) != NIL;
+  return list_make4(makeInteger(rule), makeString(changed_list.data), makeInteger(on_conflict ? 1 : 0),
+                    makeInteger(returning ? 1 : 0));
+}
+
+void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_private, int, int eflags) {
+  EState* estate = mtstate->ps.state;
+  Relation rel = rinfo->ri_RelationDesc;
+  ModifyState* st = static_cast<ModifyState*>(palloc0(sizeof(ModifyState)));
+  rinfo->ri_FdwState = st;
+  st->desc = describe_relation(rel);
+  st->rule = intVal(list_nth(fdw_private, kModRule));
+  st->on_conflict = intVal(list_nth(fdw_private, kModOnConflict)) != 0;
+  st->returning = intVal(list_nth(fdw_private, kModReturning)) != 0;
+  st->ncolumns = int(st->desc->table->columns.size());
+  st->delta_att = -1;
+  if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
+
+  const RelDesc* d = st->desc;
+  TupleDesc td = RelationGetDescr(rel);
+  st->key_junk = static_cast<AttrNumber*>(palloc0(sizeof(AttrNumber) * std::max(1, st->ncolumns)));
+  const CmdType op = mtstate->operation;
+  if (op == CMD_UPDATE || op == CMD_DELETE) {
+    Plan* subplan = outerPlanState(mtstate)->plan;
+    for (const auto& key : d->table->key) {
+      char* name = psprintf("%s%s", kKeyPrefix, key.c_str());
+      AttrNumber att = ExecFindJunkAttributeInTlist(subplan->targetlist, name);
+      if (!AttributeNumberIsValid(att))
+        ereport(ERROR, (errcode(ERRCODE_FDW_ERROR), errmsg("could not find junk column \"%s\"", name)));
+      st->key_junk[d->table->column_index(key)] = att;
+    }
+    if (op == CMD_UPDATE) st->wholerow = ExecFindJunkAttributeInTlist(subplan->targetlist, "wholerow");
+  }
+  const std::string& delta_col = d->table->writes[st->rule].delta_column;
+  for (int i = 0; i < td->natts && !delta_col.empty(); ++i)
+    if (d->column_of[i] >= 0 && d->table->columns[d->column_of[i]].name == delta_col) st->delta_att = i;
+
+  st->inputs = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * std::max(1, td->natts)));
+  st->ioparams = static_cast<Oid*>(palloc0(sizeof(Oid) * std::max(1, td->natts)));
+  for (int i = 0; i < td->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(td, i);
+    if (att->attisdropped) continue;
+    Oid in;
+    getTypeInputInfo(att->atttypid, &in, &st->ioparams[i]);
+    fmgr_info(in, &st->inputs[i]);
+  }
+
+  RangeTblEntry* rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
+  const Oid userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+  List* user_options = user_mapping_options(st->desc, userid);
+  const char* changed = strVal(list_nth(fdw_private, kModChanged));
+  st->exec = own_in<ModifyExec>(estate->es_query_cxt);
+  Owned<ModifyExec>* owned = st->exec;
+  const int rule = st->rule;
+  const bool returning = st->returning || st->on_conflict;
+  const bool ok = guarded([&] {
+    auto x = std::make_unique<ModifyExec>();
+    x->config = make_config(d, user_options, userid);
+    x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
+                                           &x->stats, backend_hooks());
+    std::vector<std::string> cols;
+    std::string cur;
+    for (const char* p = changed;; ++p) {
+      if (*p == ',' || *p == '\0') {
+        if (!cur.empty()) cols.push_back(cur);
+        cur.clear();
+        if (!*p) break;
+      } else {
+        cur += *p;
+      }
+    }
+    const int batch = x->config.batch_size > 0 ? x->config.batch_size : 1 << 30;
+    x->writer = std::make_unique<Writer>(*x->session, *d->table, rule, batch, returning, cols);
+    owned->object = x.release();
+  });
+  if (!ok) raise_captured();
+}
+
+TupleTableSlot* exec_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot, TupleTableSlot*) {
+  ModifyState* st = state_of(rinfo);
+  char** cols = slot_to_columns(st, slot);
+  ModifyExec* x = st->exec->object;
+  bool skip = false;
+  const int n = st->ncolumns;
+  const bool on_conflict = st->on_conflict;
+  const bool ok = guarded([&] {
+    Row row = to_row(cols, n);
+    if (on_conflict && x->writer->exists(row)) {
+      skip = true;
+      return;
+    }
+    x->writer->write(row, Row(), std::nullopt, &x->returned);
+  });
+  if (!ok) raise_captured();
+  if (skip) return nullptr;
+  if (st->returning) return store_returned(st, slot, x->returned);
+  return slot;
+}
+
+int batch_size(ResultRelInfo* rinfo) {
+  ModifyState* st = state_of(rinfo);
+  const WriteRule& w = st->desc->table->writes[st->rule];
+  if (w.batch_max <= 0 || st->returning || st->on_conflict) return 1;
+  if (rinfo->ri_TrigDesc && (rinfo->ri_TrigDesc->trig_insert_after_row || rinfo->ri_TrigDesc->trig_insert_before_row))
+    return 1;
+  int size = w.batch_max;
+  if (st->exec && st->exec->object && st->exec->object->config.batch_size > 0)
+    size = std::min(size, st->exec->object->config.batch_size);
+  return std::max(1, size);
+}
+
+TupleTableSlot** exec_batch_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot** slots, TupleTableSlot**,
+                                   int* numSlots) {
+  ModifyState* st = state_of(rinfo);
+  const int n = *numSlots;
+  char*** rows = static_cast<char***>(palloc(sizeof(char**) * std::max(1, n)));
+  for (int i = 0; i < n; ++i) rows[i] = slot_to_columns(st, slots[i]);
+  ModifyExec* x = st->exec->object;
+  const int ncol = st->ncolumns;
+  const bool ok = guarded([&] {
+    std::vector<Row> in;
+    for (int i = 0; i < n; ++i) in.push_back(to_row(rows[i], ncol));
+    x->batch_returned = x->writer->write_batch(in);
+  });
+  if (!ok) raise_captured();
+  return slots;
+}
+
+TupleTableSlot* exec_update(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot, TupleTableSlot* planSlot) {
+  ModifyState* st = state_of(rinfo);
+  char** cols = slot_to_columns(st, slot);
+  char** old_cols = old_row_columns(st, planSlot, RelationGetDescr(rinfo->ri_RelationDesc));
+  char* delta = nullptr;
+  if (st->delta_att >= 0) {
+    const int col = st->desc->column_of[st->delta_att];
+    delta = delta_text(cols[col], old_cols[col]);
+  }
+  ModifyExec* x = st->exec->object;
+  bool have = false;
+  const int n = st->ncolumns;
+  const bool ok = guarded([&] {
+    have = x->writer->write(to_row(cols, n), to_row(old_cols, n),
+                            delta ? std::optional<std::string>(delta) : std::nullopt, &x->returned);
+  });
+  if (!ok) raise_captured();
+  if (st->returning && have) return store_returned(st, slot, x->returned);
+  return slot;
+}
+
+TupleTableSlot* exec_delete(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot, TupleTableSlot* planSlot) {
+  ModifyState* st = state_of(rinfo);
+  char** old_cols = old_row_columns(st, planSlot, RelationGetDescr(rinfo->ri_RelationDesc));
+  ModifyExec* x = st->exec->object;
+  const int n = st->ncolumns;
+  const bool ok = guarded([&] {
+    Row old = to_row(old_cols, n);
+    x->writer->write(Row(n), old, std::nullopt, &x->returned);
+    x->returned = old;
+  });
+  if (!ok) raise_captured();
+  if (st->returning) return store_returned(st, slot, x->returned);
+  return slot;
+}
+
+void end_modify(EState*, ResultRelInfo* rinfo) {
+  ModifyState* st = state_of(rinfo);
+  if (!st || !st->exec) return;
+  Owned<ModifyExec>* owned = st->exec;
+  const bool ok = guarded([&] {
+    if (owned->object) owned->object->writer->flush();  // queued rows go at the end of the statement
+  });
+  guarded([&] {
+    delete owned->object;
+    owned->object = nullptr;
+  });
+  if (!ok) raise_captured();
+}
+
+void explain_modify(ModifyTableState*, ResultRelInfo* rinfo, List* fdw_private, int, ExplainState* es) {
+  ModifyState* st = state_of(rinfo);
+  const WriteRule& w = st->desc->table->writes[intVal(list_nth(fdw_private, kModRule))];
+  char* text = nullptr;
+  const bool on_conflict = intVal(list_nth(fdw_private, kModOnConflict)) != 0;
+  const bool returning = intVal(list_nth(fdw_private, kModReturning)) != 0;
+  const ConflictCheck& cc = st->desc->table->conflict;
+  const Table* t = st->desc->table;
+  const bool ok = guarded([&] {
+    std::string s = w.method + " " + w.path + " (" + w.name;
+    if (w.batch_max > 0 && !returning && !on_conflict)
+      s += ", up to " + std::to_string(w.batch_max) + " rows a request";
+    else if (w.batch_max > 0)
+      s += ", one row a request because of RETURNING or ON CONFLICT";
+    s += ")";
+    if (on_conflict && cc.endpoint >= 0)
+      s += "; each row first looked up by " + cc.column + " with GET " + t->reads[cc.endpoint].path;
+    text = pstrdup_nothrow(s);
+    if (!text) throw std::bad_alloc();
+  });
+  if (!ok) raise_captured();
+  ExplainPropertyText("Remote API", st->desc->api->name.c_str(), es);
+  ExplainPropertyText("Remote write", text, es);
+}
+
+int rel_updatable(Relation) {
+  // Every table reports all three; a write the API cannot do fails at planning
+  // with a message that says why (clearer than PostgreSQL's generic one).
+  return (1 << CMD_INSERT) | (1 << CMD_UPDATE) | (1 << CMD_DELETE);
+}
+
+}  // namespace cfdw::pg

@@ -1,0 +1,34 @@
+// commerce_fdw PostgreSQL glue: planning shared with the executor and EXPLAIN.
+#pragma once
+
+#include "pg/glue.h"
+
+namespace cfdw::pg {
+
+// A condition that can shape a request: column op value.
+struct CondInfo {
+  RestrictInfo* rinfo;
+  int column;        // index in the table's columns
+  unsigned op;       // cfdw::Op
+  Expr* value;       // the value's expression (an array for IN)
+  bool is_array;
+  int nvalues;       // known number of values, -1 when only known at execution
+};
+
+// Indexes into a ForeignScan's fdw_private.
+enum PrivateIndex {
+  kPrivPlan = 0,     // String: ScanPlan::serialize()
+  kPrivRelid,        // Integer: the foreign table (also for count(*) plans, whose scanrelid is 0)
+  kPrivNeeded,       // String: '1'/'0' per table column
+  kPrivArrays,       // String: '1'/'0' per fdw_expr: its value is an array of values
+  kPrivCount
+};
+
+void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid);
+void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid);
+ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntableid, ForeignPath* best_path,
+                      List* tlist, List* scan_clauses, Plan* outer_plan);
+void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* input_rel, RelOptInfo* output_rel,
+                     void* extra);
+
+}  // namespace cfdw::pg

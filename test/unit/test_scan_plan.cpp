@@ -1,0 +1,202 @@
+// Planning and request building for declared tables (no server involved).
+#include <gtest/gtest.h>
+
+#include "apis/apis.h"
+#include "engine/modify.h"
+#include "engine/scan.h"
+#include "engine/values.h"
+
+namespace cfdw {
+namespace {
+
+const Table& glance(const std::string& name) { return *find_api("glance")->table(name); }
+
+Config config() {
+  Config c;
+  c.server = "glance";
+  c.api = "glance";
+  c.base_url = "http://127.0.0.1:1/glance";
+  return c;
+}
+
+std::vector<std::string> describe(const Table& t, const ScanRequest& req,
+                                  std::vector<std::optional<CondValues>> values) {
+  auto plan = plan_scan(t, req);
+  EXPECT_TRUE(plan.has_value());
+  std::vector<std::optional<CondValues>> used;
+  for (int i : plan->used) used.push_back(values.at(i));
+  return describe_scan(t, *plan, used, config());
+}
+
+CondValues vals(std::vector<std::string> v) {
+  CondValues c;
+  for (auto& s : v) c.values.emplace_back(s);
+  return c;
+}
+
+TEST(ScanPlan, FullScanPagesAtTheDocumentedMaximum) {
+  ScanRequest req;
+  auto lines = describe(glance("inventory"), req, {});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "GET /inventory?page=1&limit=100 (paged)");
+}
+
+TEST(ScanPlan, IdEqualityIsAPointLookup) {
+  ScanRequest req;
+  req.conds = {{"id", kEq, 1}};
+  auto plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(glance("inventory").reads[plan->endpoints[0]].path, "/inventory/{id}");
+  EXPECT_TRUE(plan->all_exact);
+  EXPECT_EQ(describe(glance("inventory"), req, {vals({"7"})})[0], "GET /inventory/7");
+}
+
+TEST(ScanPlan, WarehouseFilterBecomesAQueryParameter) {
+  ScanRequest req;
+  req.conds = {{"warehouse_id", kEq, 1}};
+  EXPECT_EQ(describe(glance("inventory"), req, {vals({"2"})})[0],
+            "GET /inventory?warehouseId=2&page=1&limit=100 (paged)");
+}
+
+TEST(ScanPlan, ProductLookupNeedsASupplementOnlyWhenNameOrSkuIsRead) {
+  ScanRequest req;
+  req.conds = {{"product_id", kEq, 1}};
+  req.needed = {"id", "quantity"};
+  auto plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_FALSE(plan->supplement);
+  req.needed.push_back("product_sku");
+  plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->supplement);
+}
+
+TEST(ScanPlan, SkuIsOnePercentEncodedPathSegment) {
+  ScanRequest req;
+  req.conds = {{"sku", kEq, 1}};
+  EXPECT_EQ(describe(glance("products"), req, {vals({"A/B?C&D=E F"})})[0], "GET /products/sku/A%2FB%3FC%26D%3DE%20F");
+}
+
+TEST(ScanPlan, SearchTermsAreEncodedInTheQueryString) {
+  ScanRequest req;
+  req.conds = {{"search", kEq, 1}};
+  EXPECT_EQ(describe(glance("products"), req, {vals({"a&b c"})})[0],
+            "GET /products?search=a%26b%20c&page=1&limit=100 (paged)");
+}
+
+TEST(ScanPlan, LimitShapesThePageOnlyWhenEveryConditionIsRemote) {
+  ScanRequest req;
+  req.limit = 5;
+  auto plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->limit, 5);
+  EXPECT_EQ(describe(glance("inventory"), req, {})[0], "GET /inventory?page=1&limit=5 (paged)");
+  // A condition the API cannot apply keeps PostgreSQL filtering: no remote limit.
+  req.conds = {{"location", kEq, 1}};
+  plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_FALSE(plan->all_exact);
+  EXPECT_EQ(plan->limit, -1);
+}
+
+TEST(ScanPlan, SearchColumnWithoutASearchingEndpointIsNotUsed) {
+  // search echoes the term: the by-id lookup cannot send it, so the list is used.
+  ScanRequest req;
+  req.conds = {{"product_id", kEq, 1}, {"search", kEq, 1}};
+  auto plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(glance("inventory").reads[plan->endpoints[0]].path, "/inventory");
+}
+
+TEST(ScanPlan, DateRangesMapToStartAndEndDates) {
+  ScanRequest req;
+  req.conds = {{"date", kGe, 1}, {"date", kLt, 1}};
+  auto lines = describe(glance("documents"), req, {vals({"2026-01-01"}), vals({"2026-02-01"})});
+  EXPECT_EQ(lines[0], "GET /documents?startDate=2026-01-01&endDate=2026-02-01&page=1&limit=100 (paged)");
+  EXPECT_FALSE(plan_scan(glance("documents"), req)->all_exact);  // < is sent as an inclusive end
+}
+
+TEST(ScanPlan, CountNeedsAReportedTotalAndExactConditions) {
+  ScanRequest req;
+  auto plan = plan_scan(glance("inventory"), req);
+  EXPECT_TRUE(can_count(glance("inventory"), *plan));
+  req.conds = {{"id", kEq, 1}};
+  plan = plan_scan(glance("inventory"), req);
+  EXPECT_FALSE(can_count(glance("inventory"), *plan));
+}
+
+TEST(ScanPlan, SerializationRoundTrips) {
+  ScanPlan p;
+  p.table = "inventory";
+  p.endpoints = {2};
+  p.used = {0, 3};
+  p.binding_of = {1, -1};
+  p.sort_column = "price";
+  p.sort_desc = true;
+  p.limit = 3;
+  p.detail = true;
+  p.eager = true;
+  ScanPlan q = ScanPlan::deserialize(p.serialize());
+  EXPECT_EQ(q.serialize(), p.serialize());
+  EXPECT_EQ(q.binding_of, p.binding_of);
+  EXPECT_EQ(q.sort_column, "price");
+}
+
+TEST(Values, FormatsForRequests) {
+  std::string out;
+  EXPECT_TRUE(format_value("t", ValueFormat::TrueFalse, &out));
+  EXPECT_EQ(out, "true");
+  EXPECT_TRUE(format_value("f", ValueFormat::YN, &out));
+  EXPECT_EQ(out, "N");
+  EXPECT_TRUE(format_value("2026-03-01 10:20:30+00", ValueFormat::Date, &out));
+  EXPECT_EQ(out, "2026-03-01");
+  EXPECT_TRUE(format_value("2021-02-10 16:43:25+00", ValueFormat::EpochSeconds, &out));
+  EXPECT_EQ(out, "1612975405");
+  EXPECT_TRUE(format_value("2026-03-01 10:20:30.5+00", ValueFormat::IsoSeconds, &out));
+  EXPECT_EQ(out, "2026-03-01T10:20:30");
+  EXPECT_TRUE(format_value("%Printer\\_X%", ValueFormat::LikeCore, &out));
+  EXPECT_EQ(out, "Printer_X");
+  EXPECT_FALSE(format_value("%_%", ValueFormat::LikeCore, &out));
+}
+
+TEST(WriteRules, QuantityDeltaChoosesAdjustOtherUpdatesEdit) {
+  const Table& t = glance("inventory");
+  std::string why;
+  UpdateShape delta{{"quantity"}, {"quantity"}, {}};
+  EXPECT_EQ(t.writes[choose_write_rule(t, "glance_inventory", WriteKind::Update, &delta, &why)].name, "adjust");
+  UpdateShape set{{"quantity"}, {}, {{"quantity", std::string("5")}}};
+  EXPECT_EQ(t.writes[choose_write_rule(t, "glance_inventory", WriteKind::Update, &set, &why)].name, "edit");
+  UpdateShape both{{"quantity", "location"}, {"quantity"}, {}};
+  EXPECT_EQ(t.writes[choose_write_rule(t, "glance_inventory", WriteKind::Update, &both, &why)].name, "edit");
+  UpdateShape product{{"warehouse_id"}, {}, {}};
+  EXPECT_EQ(choose_write_rule(t, "glance_inventory", WriteKind::Update, &product, &why), -1);
+  EXPECT_NE(why.find("quantity = quantity ± n"), std::string::npos) << why;
+}
+
+TEST(WriteRules, ClientsCannotBeDeleted) {
+  const Table& t = glance("clients");
+  std::string why;
+  EXPECT_EQ(choose_write_rule(t, "glance_clients", WriteKind::Delete, nullptr, &why), -1);
+  EXPECT_NE(why.find("no way to delete"), std::string::npos) << why;
+}
+
+TEST(Declarations, EveryPathPlaceholderIsBound) {
+  for (const Api* api : all_apis()) {
+    for (const Table& t : api->tables) {
+      for (const Endpoint& e : t.reads) {
+        for (size_t pos = e.path.find('{'); pos != std::string::npos; pos = e.path.find('{', pos + 1)) {
+          const std::string name = e.path.substr(pos + 1, e.path.find('}', pos) - pos - 1);
+          bool bound = name == "shop_id";
+          for (const Binding& b : e.bindings) bound |= b.to == BindTo::Path && b.param == name;
+          EXPECT_TRUE(bound) << api->name << "." << t.name << " " << e.path;
+        }
+      }
+      for (const auto& c : t.columns) EXPECT_FALSE(c.name.empty());
+      for (const Endpoint& e : t.reads)
+        for (const Binding& b : e.bindings) EXPECT_NE(t.column(b.column), nullptr) << t.name << " " << b.column;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cfdw
