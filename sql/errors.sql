@@ -45,7 +45,16 @@ SELECT id FROM glance_inventory WHERE id = 9;
 \echo :LAST_ERROR_SQLSTATE
 \! $SIMCTL fault-clear
 \! $SIMCTL log-clear
--- a value that does not fit its column names table, column and value
+-- a remote value that does not fit the declared type: HV004 naming column, table and value
+\! $SIMCTL patch glance inventory 12 quantity '"lots"'
+SELECT id, quantity FROM glance_inventory WHERE id = 12;
+\echo :LAST_ERROR_SQLSTATE
+-- ... raised only when the query reads that column
+SELECT id, location FROM glance_inventory WHERE id = 12;
+\! $SIMCTL patch glance products 3 isActive '"maybe"'
+SELECT id, is_active FROM glance_products WHERE id = 3;
+\echo :LAST_ERROR_SQLSTATE
+-- a table declared with another type: the type's own error, naming column and table
 CREATE FOREIGN TABLE inv_typed (id bigint, location integer) SERVER glance OPTIONS (resource 'inventory');
 SELECT id, location FROM inv_typed WHERE id = 1;
 \echo :LAST_ERROR_SQLSTATE
@@ -56,8 +65,10 @@ DROP FOREIGN TABLE inv_typed, prod_typed;
 -- a timeout is a network error
 \! $SIMCTL fault --api glance --method GET --path-prefix /inventory/10 --latency-ms 3000 --count 3
 ALTER SERVER glance OPTIONS (ADD timeout_ms '300', SET max_retries '0');
+\set VERBOSITY terse
 SELECT id FROM glance_inventory WHERE id = 10;
 \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
 ALTER SERVER glance OPTIONS (DROP timeout_ms, SET max_retries '2');
 \! $SIMCTL fault-clear
 -- statement_timeout interrupts a request in flight

@@ -490,6 +490,12 @@ class SimAPI:
         ``params`` (a dict of strings), for ``simctl state``."""
         raise ValueError("no state for %s/%s" % (self.prefix, collection))
 
+    def patch(self, collection, key, field, value):
+        """Sets one stored field to a raw JSON value, bypassing validation, so
+        tests can make the API return data a client must reject
+        (``simctl patch glance inventory 12 quantity '"lots"'``)."""
+        raise ValueError("no patch for %s/%s" % (self.prefix, collection))
+
 
 class PlaceholderAPI(SimAPI):
     """Stands for an API whose module does not exist yet."""
@@ -601,6 +607,14 @@ class Simulator:
                     raise ValueError("config needs key and value")
                 value = self.config.set(data["key"], plain(data.get("value")))
                 return 200, {"key": data["key"], "value": value}
+            if len(segments) == 3 and segments[0] == "patch":
+                need("POST")
+                target = self.apis.get(segments[1])
+                if target is None:
+                    raise ValueError("unknown api %r" % segments[1])
+                with self.lock:
+                    target.patch(segments[2], str(data.get("id")), data.get("field"), data.get("value"))
+                return 200, {"ok": True}
             if len(segments) == 3 and segments[0] == "state":
                 need("GET")
                 target = self.apis.get(segments[1])

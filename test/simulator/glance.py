@@ -923,6 +923,16 @@ class GlanceAPI(SimAPI):
 
     # ---------------------------------------------------------------- state
 
+    def patch(self, collection, key, field, value):
+        stores = {"inventory": self.inventory, "products": self.products}
+        store = stores.get(collection)
+        if store is None:
+            raise ValueError("glance patch works on: %s" % ", ".join(sorted(stores)))
+        item = store.get(int(key))
+        if item is None:
+            raise ValueError("no glance %s with id %s" % (collection, key))
+        item[field] = value
+
     def state(self, collection, params):
         """Remote state for ``simctl state glance <collection>``.
 

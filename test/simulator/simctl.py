@@ -152,6 +152,13 @@ def main(argv=None):
     p.add_argument("collection")
     p.add_argument("filters", nargs=argparse.REMAINDER)
 
+    p = sub.add_parser("patch")
+    p.add_argument("api")
+    p.add_argument("collection")
+    p.add_argument("id")
+    p.add_argument("field")
+    p.add_argument("value", help="the new raw value, as JSON (e.g. '\"lots\"' or 12)")
+
     sub.add_parser("health")
 
     args = parser.parse_args(argv)
@@ -193,6 +200,14 @@ def main(argv=None):
                                     urllib.parse.quote(args.collection, safe=""))
             for item in call(url, "GET", path, filters)["items"]:
                 out(canonical_json(item))
+        elif args.cmd == "patch":
+            path = "patch/%s/%s" % (urllib.parse.quote(args.api, safe=""),
+                                    urllib.parse.quote(args.collection, safe=""))
+            try:
+                value = json.loads(args.value)
+            except ValueError:
+                raise SimError("patch VALUE must be JSON, e.g. '\"text\"' or 12")
+            call(url, "POST", path, body={"id": args.id, "field": args.field, "value": value})
         elif args.cmd == "health":
             call(url, "GET", "health")
     except SimError as exc:
