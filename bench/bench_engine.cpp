@@ -1,0 +1,93 @@
+// Engine micro-benchmarks (Google Benchmark): the per-row work of a scan —
+// parsing a page, walking paths, decoding into column text — and request
+// building. Not part of the test suite; see bench/README.md for the numbers.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "apis/apis.h"
+#include "engine/json.h"
+#include "engine/scan.h"
+#include "engine/url.h"
+
+namespace {
+
+// A Glance inventory page of `rows` records, shaped like the real API's.
+std::string inventory_page(int rows) {
+  std::string s = "{\"success\":true,\"data\":[";
+  for (int i = 1; i <= rows; ++i) {
+    if (i > 1) s += ",";
+    s += "{\"id\":" + std::to_string(i) + ",\"product\":{\"id\":" + std::to_string(i % 150 + 1) +
+         ",\"name\":\"Widget " + std::to_string(i) + "\",\"sku\":\"WDG-" + std::to_string(i) +
+         "\"},\"warehouse\":{\"id\":" + std::to_string(i % 3 + 1) +
+         ",\"name\":\"Main Warehouse\"},\"quantity\":" + std::to_string(i * 7 % 500) +
+         ".5,\"location\":\"Shelf A" + std::to_string(i % 40) + "\"}";
+  }
+  s += "],\"pagination\":{\"total\":250,\"limit\":100,\"offset\":0,\"hasMore\":true}}";
+  return s;
+}
+
+void BM_ParsePage(benchmark::State& state) {
+  const std::string page = inventory_page(int(state.range(0)));
+  for (auto _ : state) {
+    cfdw::json::Doc doc;
+    std::string why;
+    benchmark::DoNotOptimize(doc.parse(page, &why));
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(page.size()));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ParsePage)->Arg(100)->Arg(1000);
+
+// Decoding every column of every row, as Scan::decode_row does.
+void BM_DecodePage(benchmark::State& state) {
+  const std::string page = inventory_page(int(state.range(0)));
+  const cfdw::Table& t = *cfdw::find_api("glance")->table("inventory");
+  cfdw::json::Doc doc;
+  std::string why;
+  doc.parse(page, &why);
+  const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
+  for (auto _ : state) {
+    for (const auto& row : rows.GetArray()) {
+      for (const auto& c : t.columns) {
+        if (c.path.empty()) continue;
+        const std::string path = c.path.substr(0, c.path.find('|'));
+        std::string out;
+        benchmark::DoNotOptimize(cfdw::json::decode(cfdw::json::get(row, path), c.type, c.decode, &out, &why));
+      }
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_DecodePage)->Arg(100)->Arg(1000);
+
+void BM_RawJsonb(benchmark::State& state) {
+  const std::string page = inventory_page(100);
+  cfdw::json::Doc doc;
+  std::string why;
+  doc.parse(page, &why);
+  const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
+  for (auto _ : state)
+    for (const auto& row : rows.GetArray()) benchmark::DoNotOptimize(cfdw::json::serialize(row));
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+BENCHMARK(BM_RawJsonb);
+
+void BM_PercentEncode(benchmark::State& state) {
+  const std::string sku = "A/B?C&D=E F-Ünïcode-0123456789";
+  for (auto _ : state) benchmark::DoNotOptimize(cfdw::pct_encode(sku));
+}
+BENCHMARK(BM_PercentEncode);
+
+void BM_PlanScan(benchmark::State& state) {
+  const cfdw::Table& t = *cfdw::find_api("glance")->table("inventory");
+  cfdw::ScanRequest req;
+  req.conds = {{"warehouse_id", cfdw::kEq, 1}, {"quantity", cfdw::kGt, 1}};
+  req.needed = {"id", "quantity", "product_sku"};
+  for (auto _ : state) benchmark::DoNotOptimize(cfdw::plan_scan(t, req));
+}
+BENCHMARK(BM_PlanScan);
+
+}  // namespace
+
+BENCHMARK_MAIN();
