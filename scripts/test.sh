@@ -19,7 +19,9 @@ python3 -m unittest discover -s test/simulator -p 'test_*.py'
 build_and_install
 new_workdir
 start_simulator
-start_cluster
+# Preloaded, the library keeps each server's request budget in shared memory
+# for all sessions (gcommerce_ratelimit tests two sessions sharing one).
+PG_EXTRA_OPTS="-c shared_preload_libraries=commerce_fdw" start_cluster
 
 echo "== regression tests (pg_regress)"
 rm -rf results regression.diffs regression.out

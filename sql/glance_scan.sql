@@ -1,9 +1,12 @@
 -- Reading Glance tables: paging, types, raw, and the requests each query sends.
 \! $SIMCTL reset
--- a full scan pages with the documented maximum (100) until hasMore is false
+-- a full scan pages with the documented maximum (100) until hasMore is false; once the first page has
+-- told the total, the pages left go out in parallel (max_concurrency)
+ALTER SERVER glance OPTIONS (SET max_concurrency '4');
 SELECT count(id) AS records, count(DISTINCT warehouse_id) AS warehouses, sum(quantity) > 0 AS has_stock
 FROM (SELECT * FROM glance_inventory) s;
-\! $SIMCTL log --clear
+\! $SIMCTL log --clear --sort
+ALTER SERVER glance OPTIONS (SET max_concurrency '1');
 -- LIMIT with nothing left to PostgreSQL: one request of 5 rows
 SELECT id, product_sku, warehouse_name FROM glance_inventory LIMIT 5;
 \! $SIMCTL log --clear

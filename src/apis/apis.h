@@ -6,5 +6,8 @@
 namespace cfdw {
 
 const Api* glance_api();
+const Api* extend_api();
+const Api* gcommerce_api();
+const Api* glocher_api();
 
 }  // namespace cfdw

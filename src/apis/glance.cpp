@@ -177,7 +177,7 @@ Table clients() {
       insert("create", "POST", "/clients/create", {}, "data", result),
       update("edit", {}, "PUT", "/clients/edit/{id}", {}, "data", result),
   };
-  t.conflict = ConflictCheck{"email", 1};
+  t.conflict = ConflictCheck{"email", 1, /*ignore_case=*/true};  // Glance matches emails case-insensitively
   t.no_delete_reason = "the Glance API has no way to delete a client";
   t.est_rows = 500;
   return t;

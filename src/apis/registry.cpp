@@ -4,7 +4,7 @@
 namespace cfdw {
 
 const std::vector<const Api*>& all_apis() {
-  static const std::vector<const Api*> apis = {glance_api()};
+  static const std::vector<const Api*> apis = {glance_api(), extend_api(), gcommerce_api(), glocher_api()};
   return apis;
 }
 

@@ -56,6 +56,8 @@ bool Api::application_error(const json::Value&, std::string*) const { return fal
 
 bool Api::is_expired_login(long, const std::string&) const { return false; }
 
+bool Api::is_not_found(long status, const std::string&) const { return status == 404; }
+
 void Api::forget_login(Session& session) const { session.login_state().clear(); }
 
 }  // namespace cfdw

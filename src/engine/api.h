@@ -64,9 +64,13 @@ class Api {
   // An error the API reports inside a successful HTTP response (a status
   // field); true with *message set when the body is one.
   virtual bool application_error(const json::Value& root, std::string* message) const;
-  // Whether an error answer means the credentials (a cached token) expired and
+  // Whether an error answer (HTTP >= 400 with error_message(), or a 2xx with
+  // application_error()) means the credentials (a cached token) expired and
   // one new login and retry may help; the default: never.
   virtual bool is_expired_login(long status, const std::string& message) const;
+  // Whether an error answer to a point lookup means "no such object" (zero
+  // rows, not an error); the default: HTTP 404.
+  virtual bool is_not_found(long status, const std::string& message) const;
   // Forgets cached logins for this session's server and user.
   virtual void forget_login(Session& session) const;
 };

@@ -2,6 +2,7 @@
 #include "engine/modify.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "engine/error.h"
 #include "engine/url.h"
@@ -36,7 +37,7 @@ std::string describe_update_rules(const Table& t) {
       one = w.delta_column + " = " + w.delta_column + " ± n";
     } else {
       for (const auto& c : w.columns) one += (one.empty() ? "" : ", ") + c;
-      if (w.columns.empty()) one = "any column";
+      if (w.columns.empty()) one = "any writable column";
     }
     if (!s.empty()) s += "; or ";
     s += one;
@@ -55,8 +56,13 @@ int choose_write_rule(const Table& table, const std::string& relname, WriteKind 
     any = true;
     if (kind != WriteKind::Update || !shape) return i;
     bool fits = true;
-    for (const auto& c : shape->changed)
+    for (const auto& c : shape->changed) {
       if (!w.columns.empty() && !contains(w.columns, c)) fits = false;
+      // A column the API sets itself (an id, a creation time) is never sent.
+      const Column* col = table.column(c);
+      if (!col || col->has(ColumnFlag::kReadOnly) || col->has(ColumnFlag::kRaw) || col->has(ColumnFlag::kEcho))
+        fits = false;
+    }
     if (!w.delta_column.empty()) {
       if (!contains(shape->delta, w.delta_column)) fits = false;
       // every other changed column must also be a delta-free part of the rule: only the delta column may change
@@ -117,8 +123,21 @@ std::string Writer::render_path(const Row& new_row, const Row& old_row) const {
   return path;
 }
 
+void Writer::add_fixed(json::Builder* b) const {
+  for (const auto& [key, json_text] : w_.fixed) b->set_raw(key, substitute_config(json_text, session_.config()));
+}
+
+std::string Writer::batch_body(const std::string& items) const {
+  if (w_.batch_key.empty()) return "[" + items + "]";
+  json::Builder b;
+  add_fixed(&b);
+  b.set_raw(w_.batch_key, "[" + items + "]");
+  return b.str();
+}
+
 std::string Writer::item_json(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta) const {
   json::Builder b;
+  if (w_.batch_max <= 0) add_fixed(&b);
   auto value_of = [&](int idx) -> const char* {
     return size_t(idx) < new_row.size() && new_row[idx] ? new_row[idx]->c_str() : nullptr;
   };
@@ -216,7 +235,7 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
   if (w_.kind != WriteKind::Delete) {
     std::string item = item_json(new_row, old_row, delta);
     if (w_.batch_max > 0) {
-      r.body = w_.batch_key.empty() ? "[" + item + "]" : "{\"" + w_.batch_key + "\":[" + item + "]}";
+      r.body = batch_body(item);
     } else {
       r.body = item;
     }
@@ -240,7 +259,7 @@ void Writer::send_batch() {
   r.method = w_.method;
   r.path = render_path(queued_rows_.front(), Row());
   r.idempotent = false;
-  r.body = w_.batch_key.empty() ? "[" + items + "]" : "{\"" + w_.batch_key + "\":[" + items + "]}";
+  r.body = batch_body(items);
   const size_t n = queued_items_.size();
   queued_items_.clear();
   queued_rows_.clear();
@@ -273,7 +292,7 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
   r.method = w_.method;
   r.path = render_path(rows.front(), Row());
   r.idempotent = false;
-  r.body = w_.batch_key.empty() ? "[" + items + "]" : "{\"" + w_.batch_key + "\":[" + items + "]}";
+  r.body = batch_body(items);
   ApiResult res;
   try {
     res = session_.call(r);
@@ -289,13 +308,13 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
     Row ret = rows[i];
     if (arr && json::kind(*arr) == json::Kind::Array) {
       const json::Value* item = nullptr;
-      if (!w_.match_key.empty()) {
-        // match by key (e.g. an external id echoed back)
-        const int idx = table_.column_index(w_.match_key);
+      const int key = w_.match_key.empty() ? -1 : table_.column_index(w_.match_key);
+      if (key >= 0 && ret[key]) {
+        // match by key (e.g. an external id echoed back); rows without one by position
+        const Column& c = table_.columns[key];
         for (auto& cand : arr->GetArray()) {
-          const Column& c = table_.columns[idx];
           const json::Value* k = json::get(cand, c.write_path.empty() ? c.path : c.write_path);
-          if (k && ret[idx] && json::text(*k) == *ret[idx]) item = &cand;
+          if (k && json::text(*k) == *ret[key]) item = &cand;
         }
       } else if (i < arr->Size()) {
         item = &(*arr)[rapidjson::SizeType(i)];
@@ -326,13 +345,14 @@ bool Writer::exists(const Row& new_row) {
   needed[idx] = true;
   Scan scan(session_, table_, plan, {CondValues{{new_row[idx]}}}, needed);
   Row row;
-  while (scan.next(&row)) {
-    // The remote may match loosely (a search): compare case-insensitively for emails.
-    std::string a = row[idx].value_or(""), b = *new_row[idx];
-    std::transform(a.begin(), a.end(), a.begin(), ::tolower);
-    std::transform(b.begin(), b.end(), b.begin(), ::tolower);
-    if (a == b) return true;
-  }
+  // The lookup may return a superset (a search): only an equal value is a conflict.
+  auto fold = [&](std::string v) {
+    if (cc.ignore_case) std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    return v;
+  };
+  const std::string wanted = fold(*new_row[idx]);
+  while (scan.next(&row))
+    if (row[idx] && fold(*row[idx]) == wanted) return true;
   return false;
 }
 

@@ -53,6 +53,8 @@ class Writer {
  private:
   std::string item_json(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta) const;
   std::string render_path(const Row& new_row, const Row& old_row) const;
+  void add_fixed(json::Builder* b) const;
+  std::string batch_body(const std::string& items) const;  // items: comma-separated JSON objects
   void decode_result(const json::Value& obj, Row* row) const;
   void send_batch();
 

@@ -74,6 +74,18 @@ bool binding_takes(const Binding& b, const CondShape& c) {
   return b.column == c.column && (b.ops & c.op) != 0;
 }
 
+// Whether binding b's query parameter is already carried by another binding in
+// use: bindings sharing a parameter (a search term `q` for a name or a code)
+// exclude each other, as one request can send it only once.
+bool param_taken(const Endpoint& ep, const std::vector<bool>& binding_used, int b) {
+  const Binding& mine = ep.bindings[b];
+  if (mine.to != BindTo::Query) return false;
+  for (int o = 0; o < int(ep.bindings.size()); ++o)
+    if (o != b && binding_used[o] && ep.bindings[o].to == BindTo::Query && ep.bindings[o].param == mine.param)
+      return true;
+  return false;
+}
+
 }  // namespace
 
 std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
@@ -102,7 +114,7 @@ std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
       const CondShape& c = req.conds[i];
       int chosen = -1;
       for (int b = 0; b < int(ep.bindings.size()); ++b) {
-        if (!binding_used[b] && binding_takes(ep.bindings[b], c)) {
+        if (!binding_used[b] && binding_takes(ep.bindings[b], c) && !param_taken(ep, binding_used, b)) {
           chosen = b;
           break;
         }
@@ -199,6 +211,7 @@ struct Scan::Series {
   long size = 0;                                          // page size asked
   long received = 0;                                      // rows received so far
   long total = -1;                                        // remote total, when reported
+  long pages = -1;                                        // remote page count, when reported
   bool done = false;
   bool started = false;
   std::unique_ptr<json::Doc> supplement;                  // supplement object (null: none/404)
@@ -360,7 +373,8 @@ ApiRequest page_request(const Endpoint& ep, const std::string& path, const Query
   r.method = ep.method;
   r.path = path;
   r.query = base;
-  r.not_found_is_empty = ep.shape == Shape::Object;
+  // A single object (or the members of one) answered 404: no rows.
+  r.not_found_is_empty = ep.shape != Shape::List;
   switch (ep.paging.style) {
     case PagingStyle::None:
       break;
@@ -427,14 +441,17 @@ std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan,
         std::string token = "{" + bind.param + "}";
         size_t pos = path.find(token);
         if (pos != std::string::npos) path.replace(pos, token.size(), known ? pct_encode(first) : first);
-        if (shown.size() > 1) partition += "one request per value (" + std::to_string(shown.size()) + ")";
+        if (shown.size() > 1)
+          partition += (partition.empty() ? "" : "; ") + std::string("one request per value (") +
+                       std::to_string(shown.size()) + ")";
       } else {
         size_t n = bind.chunk > 0 ? std::min<size_t>(shown.size(), bind.chunk) : 1;
         for (size_t i = 0; i < n; ++i) q.add(bind.param, shown[i]);
         for (const auto& [k2, v2] : bind.extra) q.add(k2, v2);
         if (shown.size() > n) {
           size_t series = bind.chunk > 0 ? (shown.size() + bind.chunk - 1) / bind.chunk : shown.size();
-          partition += "one request series per " + std::string(bind.chunk > 0 ? "chunk" : "value") + " (" +
+          partition += (partition.empty() ? "" : "; ") + std::string("one request series per ") +
+                       (bind.chunk > 0 ? "chunk" : "value") + " (" +
                        std::to_string(series) + ")";
         }
       }
@@ -448,6 +465,12 @@ std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan,
     ApiRequest r = page_request(ep, path, q, ep.paging.first_page,
                                 page_size_for(ep, cfg, plan.count_only ? 1 : plan.limit));
     std::string line = r.display();
+    // Placeholders of values known only at execution read as "$column", not percent-encoded.
+    for (size_t u = 0; u < plan.used.size(); ++u) {
+      if (plan.binding_of[u] < 0 || (u < values.size() && values[u].has_value())) continue;
+      const std::string shown = "$" + ep.bindings[plan.binding_of[u]].column, encoded = pct_encode(shown);
+      for (size_t pos; (pos = line.find(encoded)) != std::string::npos;) line.replace(pos, encoded.size(), shown);
+    }
     if (ep.paging.style != PagingStyle::None && !plan.count_only) line += " (paged)";
     if (!partition.empty()) line += " [" + partition + "]";
     out.push_back(line);
@@ -492,12 +515,16 @@ bool Scan::fetch_more() {
 
   // How many pages to ask at once: several only when every row will be read
   // and the remote has told how many there are.
+  // The pages still to come, from the page count the API reported, else from
+  // its row total and the page size it answered with.
+  long pages_left = -1;
+  if (s.pages >= 0)
+    pages_left = s.pages - (s.page - ep.paging.first_page);
+  else if (s.total >= 0 && s.size > 0)
+    pages_left = (s.total - s.received + s.size - 1) / s.size;
   int batch = 1;
-  if (plan_.eager && s.total >= 0 && ep.paging.style != PagingStyle::None) {
-    const long remaining = s.total - s.received;
-    const long pages = s.size > 0 ? (remaining + s.size - 1) / s.size : 1;
-    batch = int(std::max<long>(1, std::min<long>(pages, session_.config().max_concurrency)));
-  }
+  if (plan_.eager && pages_left > 1 && ep.paging.style != PagingStyle::None)
+    batch = int(std::min<long>(pages_left, session_.config().max_concurrency));
   std::vector<ApiRequest> reqs;
   for (int i = 0; i < batch; ++i) reqs.push_back(page_request(ep, s.path, s.query, s.page + i, s.size));
   std::vector<ApiResult> results = session_.call_many(reqs);
@@ -542,6 +569,7 @@ bool Scan::fetch_more() {
       }
       case PagingStyle::PageNumber: {
         long pages = to_long(json::get(root, ep.paging.pages_path), -1);
+        if (pages >= 0) s.pages = pages;
         if (!ep.paging.total_path.empty()) s.total = to_long(json::get(root, ep.paging.total_path), s.total);
         long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->Size()) : got;
         s.done = n == 0 || (pages >= 0 ? s.page - ep.paging.first_page >= pages : n < s.size);
@@ -597,7 +625,7 @@ void Scan::decode_page(const Series& s, const json::Value& root) {
       if (res[i].not_found) continue;
       const json::Value* d = json::get(res[i].doc.root(), det.rows);
       Row row;
-      decode_row(d ? *d : *objs[i], s, &row);
+      decode_row(d ? *d : *objs[i], s, &row, d ? objs[i] : nullptr);
       ready_.push_back(std::move(row));
     }
     return;
@@ -609,9 +637,22 @@ void Scan::decode_page(const Series& s, const json::Value& root) {
   }
 }
 
-void Scan::decode_row(const json::Value& obj, const Series& s, Row* out) {
+void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const json::Value* fallback) {
   out->assign(table_.columns.size(), std::nullopt);
   const Endpoint& ep = table_.reads[s.endpoint];
+  // The first non-null value at one of a column's '|'-separated paths.
+  auto lookup = [](const json::Value& o, const std::string& paths) -> const json::Value* {
+    size_t start = 0;
+    while (start <= paths.size()) {
+      size_t bar = paths.find('|', start);
+      const json::Value* v =
+          json::get(o, paths.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+      if (v && json::kind(*v) != json::Kind::Null) return v;
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    return nullptr;
+  };
   for (size_t i = 0; i < table_.columns.size(); ++i) {
     if (i < needed_.size() && !needed_[i]) continue;
     const Column& c = table_.columns[i];
@@ -622,15 +663,8 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out) {
     }
     const json::Value* v = nullptr;
     if (!c.has(ColumnFlag::kEcho)) {
-      size_t start = 0;
-      while (!v && start <= c.path.size()) {
-        size_t bar = c.path.find('|', start);
-        std::string alt = c.path.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
-        v = json::get(obj, alt);
-        if (v && json::kind(*v) == json::Kind::Null) v = nullptr;
-        if (bar == std::string::npos) break;
-        start = bar + 1;
-      }
+      v = lookup(obj, c.path);
+      if (!v && fallback) v = lookup(*fallback, c.path);
     }
     if (!v && s.supplement) {
       for (const auto& [col, p] : ep.supplement_map)

@@ -92,7 +92,9 @@ class Scan {
   void build_series();
   bool fetch_more();
   void decode_page(const Series& s, const json::Value& root);
-  void decode_row(const json::Value& obj, const Series& s, Row* out);
+  // fallback: the list row a detail object was fetched for; fields the detail
+  // lacks are taken from it.
+  void decode_row(const json::Value& obj, const Series& s, Row* out, const json::Value* fallback = nullptr);
   void fetch_details(size_t first);
 
   Session& session_;

@@ -62,6 +62,12 @@ enum class ValueFormat {
   YN,         // boolean as Y/N
   Date,       // date or timestamp as YYYY-MM-DD
   IsoSeconds, // timestamp(tz) as YYYY-MM-DDTHH:MM:SS (UTC)
+  // Bounds on a date column that the remote compares with date-times in its
+  // own time zone: a date widens by a day, to the first second of the day
+  // before (lower bound) or the last second of the day after (upper bound), so
+  // no zone offset makes the remote return less. Timestamps as IsoSeconds.
+  IsoDayBefore,
+  IsoDayAfter,
   EpochSeconds,
   LikeCore,   // a LIKE/ILIKE pattern reduced to its longest literal run
 };
@@ -108,7 +114,7 @@ struct Paging {
 enum class Shape {
   List,       // rows: a JSON array at `rows`
   Object,     // one row: the object at `rows`; HTTP 404 means no row
-  ObjectMap,  // rows: the member values of the object at `rows` (order items keyed by id)
+  ObjectMap,  // rows: the member values of the object at `rows` (order items keyed by id); 404: no rows
 };
 
 // A request that reads rows of a table.
@@ -119,7 +125,7 @@ struct Endpoint {
   std::string rows;          // dot path of the rows in the response ("data"; "" = the root)
   Shape shape = Shape::List;
   Paging paging;
-  std::vector<Binding> bindings;
+  std::vector<Binding> bindings;  // bindings sharing a query parameter exclude each other
   std::vector<std::pair<std::string, std::string>> fixed;  // always-sent query parameters
   // Partition: this endpoint returns the rows whose `part_column` is one of
   // `part_values`; endpoints sharing a non-zero `group` are read together
@@ -164,6 +170,10 @@ struct WriteRule {
   std::string method = "POST";
   std::string path;                  // {column} placeholders from the row (old key or new value)
   std::vector<BodyField> body;       // empty: every writable column by its write path
+  // Constant members of the request body, JSON text with {shop_id} replaced
+  // from the config ({"id", "{shop_id}"}); a batched body carries them beside
+  // batch_key, an unbatched one beside the row's fields.
+  std::vector<std::pair<std::string, std::string>> fixed;
   bool all_columns = false;          // UPDATE: send every writable column, not only the changed ones
   // Batching: 0 = one request a row; otherwise the API's maximum items a request.
   int batch_max = 0;
@@ -180,6 +190,7 @@ struct WriteRule {
 struct ConflictCheck {
   std::string column;    // "email"
   int endpoint = -1;     // read endpoint used for the lookup (its binding on `column`)
+  bool ignore_case = false;  // the remote treats values differing only in case as the same (emails)
 };
 
 struct Table {

@@ -70,37 +70,56 @@ HttpRequest Session::to_http(const ApiRequest& req) {
 }
 
 HttpResponse Session::send_raw(HttpRequest req) {
-  return client_.perform_one(req, config_.http, limiter_, hooks_, &stats_->http);
+  try {
+    return client_.perform_one(req, config_.http, limiter_, hooks_, &stats_->http);
+  } catch (const Error& e) {
+    throw Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());  // as call_many does
+  }
 }
 
-void Session::fail(const ApiRequest& req, long status, const std::string& remote_message) {
+void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as) {
   std::string msg = api_.name + " " + req.display() + ": HTTP " + std::to_string(status);
   if (!remote_message.empty()) msg += ": " + remote_message;
+  const long kind = classify_as ? classify_as : status;
   std::string hint;
-  if (status == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
-  if (status == 429) hint = "The API's rate limit was exceeded; lower rate_limit_per_minute on the server.";
-  throw Error(sqlstate_for_status(status), msg, std::string(), hint);
+  if (kind == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
+  if (kind == 429) hint = "The API's rate limit was exceeded; lower rate_limit_per_minute on the server.";
+  throw Error(sqlstate_for_status(kind), msg, std::string(), hint);
 }
 
-ApiResult Session::finish(const ApiRequest& req, HttpResponse resp) {
+ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expired_login) {
   ApiResult r;
   r.status = resp.status;
-  if (resp.status == 404 && req.not_found_is_empty) {
-    r.not_found = true;
-    return r;
-  }
-  if (resp.status >= 400 || resp.status < 200) fail(req, resp.status, api_.error_message(resp));
-  if (!resp.body.empty()) {
+  const bool http_error = resp.status >= 400 || resp.status < 200;
+  std::string message;
+  bool app_error = false;
+  if (http_error) {
+    message = api_.error_message(resp);
+  } else if (!resp.body.empty()) {
     std::string why;
     if (!r.doc.parse(resp.body, &why)) {
       throw Error(sqlstate::kFdwUnableToEstablishConnection,
                   api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status) +
                       ": the response is not valid JSON (" + why + ")");
     }
-    std::string app_msg;
-    if (api_.application_error(r.doc.root(), &app_msg)) fail(req, resp.status == 200 ? 400 : resp.status, app_msg);
+    app_error = api_.application_error(r.doc.root(), &message);
   }
-  return r;
+  if (!http_error && !app_error) return r;
+  if (req.not_found_is_empty && api_.is_not_found(resp.status, message)) {
+    r.not_found = true;
+    r.doc = json::Doc();
+    return r;
+  }
+  // An expired login is reported whether the API says so with a status or
+  // inside a successful response; the caller logs in again and retries once.
+  const bool login = api_.is_expired_login(resp.status, message);
+  if (login && expired_login) {
+    *expired_login = true;
+    return r;
+  }
+  // An error inside an HTTP 2xx answer is reported with that status, and
+  // classified as a rejected request (or a refused login).
+  fail(req, resp.status, message, login ? 401 : app_error ? 400 : 0);
 }
 
 ApiResult Session::call(const ApiRequest& req) {
@@ -139,17 +158,31 @@ std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {
     // Transport failures: name the API too.
     throw Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());
   }
+  bool logged_in_again = false;
   for (size_t k = 0; k < resps.size(); ++k) {
     const size_t i = todo_index[k];
     HttpResponse& resp = resps[k];
-    if (resp.status >= 400 && api_.is_expired_login(resp.status, api_.error_message(resp))) {
-      // One new login, then the request once more.
-      api_.forget_login(*this);
-      resp = send_raw(to_http(reqs[i]));
+    const bool cacheable = config_.cache_ttl_ms > 0 && todo[k].method == "GET";
+    std::string body = cacheable ? resp.body : std::string();
+    long status = resp.status;
+    std::string key = todo[k].url + '\n' + config_.user;
+    bool expired = false;
+    out[i] = finish(reqs[i], std::move(resp), &expired);
+    if (expired) {
+      // One new login (shared by the requests of this batch that failed with
+      // the same stale token), then this request once more.
+      if (!logged_in_again) api_.forget_login(*this);
+      logged_in_again = true;
+      HttpRequest h = to_http(reqs[i]);
+      key = h.url + '\n' + config_.user;
+      HttpResponse again = send_raw(std::move(h));
+      body = cacheable ? again.body : std::string();
+      status = again.status;
+      out[i] = finish(reqs[i], std::move(again), nullptr);
     }
-    if (config_.cache_ttl_ms > 0 && todo[k].method == "GET" && resp.status >= 200 && resp.status < 300)
-      cache[todo[k].url + '\n' + config_.user] = CacheEntry{monotonic_ms(), resp.status, resp.body};
-    out[i] = finish(reqs[i], std::move(resp));
+    // Only answers that carried no error are reused.
+    if (cacheable && !out[i].not_found)
+      cache[key] = CacheEntry{monotonic_ms(), status, std::move(body)};
   }
   return out;
 }

@@ -56,15 +56,20 @@ class Session {
 
   // Raw send without the API's authentication or error mapping (used by logins).
   HttpResponse send_raw(HttpRequest req);
-  // Turns a failed response into the contract's error (throws).
-  [[noreturn]] void fail(const ApiRequest& req, long status, const std::string& remote_message);
+  // Turns a failed response into the contract's error (throws). The message
+  // shows `status`; the SQLSTATE and hint follow `classify_as` when it is set
+  // (an error inside an HTTP 200 answer is classified as the 4xx it means).
+  [[noreturn]] void fail(const ApiRequest& req, long status, const std::string& remote_message,
+                         long classify_as = 0);
 
   // Per-backend store for API state such as a login token, keyed by server and user.
   std::string& login_state();
 
  private:
   HttpRequest to_http(const ApiRequest& req);
-  ApiResult finish(const ApiRequest& req, HttpResponse resp);
+  // Parses a response and maps its errors. With expired_login set, an answer
+  // the API calls an expired login sets *expired_login instead of failing.
+  ApiResult finish(const ApiRequest& req, HttpResponse resp, bool* expired_login = nullptr);
 
   const Api& api_;
   Config config_;

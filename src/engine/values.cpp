@@ -18,6 +18,21 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
   return era * 146097 + (long long)doe - 719468;
 }
 
+// The civil date "YYYY-MM-DD" of days since 1970-01-01 (proleptic Gregorian).
+std::string civil_of_days(long long z) {
+  z += 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = unsigned(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", yoe + era * 400 + (m <= 2), m, d);
+  return buf;
+}
+
 }  // namespace
 
 bool canonical_to_epoch(const std::string& ts, long long* seconds) {
@@ -59,9 +74,17 @@ bool format_value(const std::string& v, ValueFormat format, std::string* out) {
     case ValueFormat::Date:
       *out = v.substr(0, 10);
       return true;
-    case ValueFormat::IsoSeconds: {
+    case ValueFormat::IsoSeconds:
+    case ValueFormat::IsoDayBefore:
+    case ValueFormat::IsoDayAfter: {
       if (v.size() < 10) return false;
       std::string s = v.size() >= 19 ? v.substr(0, 19) : v.substr(0, 10) + " 00:00:00";
+      if (v.size() < 19 && format != ValueFormat::IsoSeconds) {
+        long long secs;
+        if (!canonical_to_epoch(s, &secs)) return false;
+        const bool before = format == ValueFormat::IsoDayBefore;
+        s = civil_of_days(secs / 86400 + (before ? -1 : 1)) + (before ? " 00:00:00" : " 23:59:59");
+      }
       s[10] = 'T';
       *out = s;
       return true;

@@ -1,11 +1,14 @@
 // commerce_fdw PostgreSQL glue: what lives for the whole backend — the HTTP
 // client (one reused connection per server), statistics, rate budgets — and
 // conversions between Datums and the engine's canonical text.
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "pg/boundary.h"
 #include "pg/glue.h"
+#include "pg/shared_budget.h"
 
 namespace cfdw::pg {
 
@@ -21,7 +24,21 @@ std::map<std::string, ServerStats>& all_stats() {
 
 ServerStats& server_stats(const std::string& server) { return all_stats()[server]; }
 
+void merge_stats(const std::string& server, const ServerStats& add) {
+  ServerStats& s = server_stats(server);
+  s.http.requests += add.http.requests;
+  s.http.errors += add.http.errors;
+  s.http.retries += add.http.retries;
+  s.http.http_429 += add.http.http_429;
+  s.http.rate_wait_ms += add.http.rate_wait_ms;
+  s.http.bytes_received += add.http.bytes_received;
+  s.rows += add.rows;
+}
+
 RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
+  // One budget for every backend when the library is preloaded.
+  if (RateLimiter* shared = shared_rate_limiter(cfg.server, cfg.rate_limit_per_minute, api.default_burst))
+    return shared;
   struct Entry {
     double rate;
     std::unique_ptr<LocalRateLimiter> limiter;
@@ -38,13 +55,28 @@ RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
   return e.limiter.get();
 }
 
-HttpHooks backend_hooks() {
+HttpHooks backend_hooks(const Config& cfg) {
   HttpHooks h;
   h.should_abort = [] { return interrupt_pending(); };
-  h.on_wait = [](double ms, const char* why) {
-    char msg[200];
-    snprintf(msg, sizeof msg, "commerce_fdw: waiting %.1f s for the %s", ms / 1000.0,
-                  std::string(why) == "rate limit" ? "client-side rate limit" : "server's Retry-After");
+  // A statement announces its first long wait only: one NOTICE saying how
+  // long and why, not one per request of a long scan.
+  h.on_wait = [server = cfg.server, rate = cfg.rate_limit_per_minute](double ms, const char* why) {
+    static TimestampTz announced = 0;  // start time of the statement last announced
+    const TimestampTz statement = GetCurrentStatementStartTimestamp();
+    if (statement == announced) return;
+    announced = statement;
+    char msg[400];
+    if (std::strcmp(why, "rate limit") != 0)
+      snprintf(msg, sizeof msg, "commerce_fdw: waiting %.0f s for server \"%s\": the API asked to retry later (%s)",
+               std::ceil(ms / 1000.0), server.c_str(), why);
+    else if (rate > 0)
+      snprintf(msg, sizeof msg,
+               "commerce_fdw: waiting %.0f s for server \"%s\": its request budget is %g a minute "
+               "(rate_limit_per_minute)",
+               std::ceil(ms / 1000.0), server.c_str(), rate);
+    else
+      snprintf(msg, sizeof msg, "commerce_fdw: waiting %.0f s for server \"%s\": the API says its budget is used up",
+               std::ceil(ms / 1000.0), server.c_str());
     notice_safely(msg);
   };
   return h;
@@ -88,6 +120,21 @@ char* datum_to_canonical(Datum value, Oid type) {
       return OidOutputFunctionCall(out, value);
     }
   }
+}
+
+char** array_to_canonical(Datum array, int* n) {
+  ArrayType* arr = DatumGetArrayTypeP(array);
+  const Oid elem = ARR_ELEMTYPE(arr);
+  int16 typlen;
+  bool byval;
+  char align;
+  get_typlenbyvalalign(elem, &typlen, &byval, &align);
+  Datum* elems;
+  bool* nulls;
+  deconstruct_array(arr, elem, typlen, byval, align, &elems, &nulls, n);
+  char** out = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, *n)));
+  for (int k = 0; k < *n; ++k) out[k] = nulls[k] ? nullptr : datum_to_canonical(elems[k], elem);
+  return out;
 }
 
 Datum canonical_to_datum(const char* text, Form_pg_attribute att, FmgrInfo* input, Oid ioparam) {

@@ -24,16 +24,7 @@ struct ScanExec {
   ScanPlan plan;
   Row row;
   int64_t count = 0;
-  ~ScanExec() {
-    ServerStats& s = server_stats(config.server);
-    s.http.requests += stats.http.requests;
-    s.http.errors += stats.http.errors;
-    s.http.retries += stats.http.retries;
-    s.http.http_429 += stats.http.http_429;
-    s.http.rate_wait_ms += stats.http.rate_wait_ms;
-    s.http.bytes_received += stats.http.bytes_received;
-    s.rows += stats.rows;
-  }
+  ~ScanExec() { merge_stats(config.server, stats); }
 };
 
 struct ScanState {
@@ -77,19 +68,7 @@ EvaluatedValues evaluate_values(ScanState* st, ExprContext* econtext) {
     if (isnull) {
       ev.counts[i] = 0;
     } else if (st->arrays[i] == '1') {
-      ArrayType* arr = DatumGetArrayTypeP(v);
-      Oid elem = ARR_ELEMTYPE(arr);
-      int16 typlen;
-      bool byval;
-      char align;
-      get_typlenbyvalalign(elem, &typlen, &byval, &align);
-      Datum* elems;
-      bool* nulls;
-      int n;
-      deconstruct_array(arr, elem, typlen, byval, align, &elems, &nulls, &n);
-      ev.counts[i] = n;
-      ev.values[i] = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, n)));
-      for (int k = 0; k < n; ++k) ev.values[i][k] = nulls[k] ? nullptr : datum_to_canonical(elems[k], elem);
+      ev.values[i] = array_to_canonical(v, &ev.counts[i]);
     } else {
       ev.counts[i] = 1;
       ev.values[i] = static_cast<char**>(palloc(sizeof(char*)));
@@ -194,7 +173,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
     x->config = make_config(d, user_options, userid);
     x->plan = ScanPlan::deserialize(plan_text);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
-                                           &x->stats, backend_hooks());
+                                           &x->stats, backend_hooks(x->config));
     owned->object = x.release();
   });
   if (!ok) raise_captured();
@@ -281,17 +260,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
       if (c->constisnull) {
         counts[i] = 0;
       } else if (st->arrays[i] == '1') {
-        ArrayType* arr = DatumGetArrayTypeP(c->constvalue);
-        Oid elem = ARR_ELEMTYPE(arr);
-        int16 typlen;
-        bool byval;
-        char align;
-        get_typlenbyvalalign(elem, &typlen, &byval, &align);
-        Datum* elems;
-        bool* nulls;
-        deconstruct_array(arr, elem, typlen, byval, align, &elems, &nulls, &counts[i]);
-        values[i] = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, counts[i])));
-        for (int k = 0; k < counts[i]; ++k) values[i][k] = nulls[k] ? nullptr : datum_to_canonical(elems[k], elem);
+        values[i] = array_to_canonical(c->constvalue, &counts[i]);
       } else {
         counts[i] = 1;
         values[i] = static_cast<char**>(palloc(sizeof(char*)));

@@ -41,11 +41,16 @@ HttpClient& http_client();
 ServerStats& server_stats(const std::string& server);
 RateLimiter* rate_limiter(const Config& cfg, const Api& api);
 std::map<std::string, ServerStats>& all_stats();
-// Hooks that make waits interruptible and announce long waits.
-HttpHooks backend_hooks();
+// Adds one statement's counters to its server's.
+void merge_stats(const std::string& server, const ServerStats& add);
+// Hooks that make waits interruptible and announce a statement's first long
+// wait for a server.
+HttpHooks backend_hooks(const Config& cfg);
 
 // Canonical text of a Datum for the engine (see values.h), palloc'd.
 char* datum_to_canonical(Datum value, Oid type);
+// The elements of an array Datum as canonical text (NULL elements: nullptr); *n gets the count.
+char** array_to_canonical(Datum array, int* n);
 // Datum from the engine's text for an attribute (raises on invalid input).
 Datum canonical_to_datum(const char* text, Form_pg_attribute att, FmgrInfo* input, Oid ioparam);
 

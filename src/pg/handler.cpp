@@ -9,6 +9,7 @@
 #include "pg/glue.h"
 #include "pg/modify.h"
 #include "pg/plan.h"
+#include "pg/shared_budget.h"
 
 namespace cfdw::pg {
 void validate_options(List* options, Oid catalog);
@@ -20,6 +21,12 @@ using namespace cfdw::pg;
 extern "C" {
 
 PG_MODULE_MAGIC;
+
+PGDLLEXPORT void _PG_init(void);
+
+// Preloaded (shared_preload_libraries), the library sets up the request
+// budgets all backends share; loaded on first use, each backend keeps its own.
+void _PG_init(void) { shared_budgets_init(); }
 
 PG_FUNCTION_INFO_V1(commerce_fdw_handler);
 PG_FUNCTION_INFO_V1(commerce_fdw_validator);

@@ -26,15 +26,7 @@ struct ModifyExec {
   std::unique_ptr<Writer> writer;
   Row returned;
   std::vector<Row> batch_returned;
-  ~ModifyExec() {
-    ServerStats& s = server_stats(config.server);
-    s.http.requests += stats.http.requests;
-    s.http.errors += stats.http.errors;
-    s.http.retries += stats.http.retries;
-    s.http.http_429 += stats.http.http_429;
-    s.http.rate_wait_ms += stats.http.rate_wait_ms;
-    s.http.bytes_received += stats.http.bytes_received;
-  }
+  ~ModifyExec() { merge_stats(config.server, stats); }
 };
 
 struct ModifyState {
@@ -294,7 +286,7 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
     auto x = std::make_unique<ModifyExec>();
     x->config = make_config(d, user_options, userid);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
-                                           &x->stats, backend_hooks());
+                                           &x->stats, backend_hooks(x->config));
     std::vector<std::string> cols;
     std::string cur;
     for (const char* p = changed;; ++p) {

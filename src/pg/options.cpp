@@ -40,6 +40,10 @@ bool is_integer_option(const std::string& n) {
          n == "timeout_ms" || n == "connect_timeout_ms" || n == "cache_ttl_ms" || n == "rate_limit_per_minute";
 }
 
+// A remote id such as shop_id: a whole number, 1 or more, written without
+// leading zeros (it also goes into JSON bodies as a number).
+bool is_id_option(const std::string& n) { return n == "shop_id"; }
+
 // Every secret any API takes (a user mapping does not know its server's API
 // when validated, so it accepts any of them; use checks the API's own).
 std::set<std::string> all_secrets() {
@@ -121,6 +125,13 @@ void validate_options(List* options, Oid catalog) {
         } else if (u.scheme != "https" && !is_loopback_host(u.host)) {
           err = "option \"base_url\" must use https";
           hnt = "http:// is accepted only for loopback hosts (localhost, 127.0.0.1, ::1).";
+          state = "HV024";
+        }
+      } else if (is_id_option(name)) {
+        const std::string v = value;
+        if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || v[0] == '0') {
+          err = "invalid value for option \"" + std::string(name) + "\": \"" + v + "\"";
+          hnt = "It must be a whole number, 1 or more.";
           state = "HV024";
         }
       } else if (is_integer_option(name)) {

@@ -224,7 +224,41 @@ EnginePlan engine_plan(RelDesc* d, List* conds, int nclauses, const bool* needed
   return ep;
 }
 
-bool* needed_columns(RelOptInfo* rel, RelDesc* d, List* extra_clauses) {
+// Whether an UPDATE or DELETE request of the table takes `column` from the old
+// row (a body field or a path placeholder). Compares in place: no allocation.
+bool written_from(const Table& t, const std::string& column) {
+  for (const WriteRule& w : t.writes) {
+    if (w.kind == WriteKind::Insert) continue;
+    for (const BodyField& f : w.body)
+      if (f.column == column) return true;
+    for (size_t open = w.path.find('{'); open != std::string::npos; open = w.path.find('{', open + 1))
+      if (w.path.compare(open + 1, column.size(), column) == 0 && w.path.size() > open + 1 + column.size() &&
+          w.path[open + 1 + column.size()] == '}')
+        return true;
+  }
+  return false;
+}
+
+// The columns of an UPDATE's or DELETE's target that the statement itself
+// reads: in its SET expressions and other target entries, its conditions and
+// join clauses, and its RETURNING list.
+Bitmapset* read_by_modify(PlannerInfo* root, RelOptInfo* rel, List* extra_clauses) {
+  Bitmapset* attrs = nullptr;
+  ListCell* lc;
+  foreach (lc, root->processed_tlist) {
+    TargetEntry* tle = lfirst_node(TargetEntry, lc);
+    if (tle->resjunk && tle->resname && std::strcmp(tle->resname, "wholerow") == 0) continue;
+    pull_varattnos(reinterpret_cast<Node*>(tle->expr), rel->relid, &attrs);
+  }
+  foreach (lc, extra_clauses)
+    pull_varattnos(reinterpret_cast<Node*>(lfirst_node(RestrictInfo, lc)->clause), rel->relid, &attrs);
+  foreach (lc, rel->joininfo)
+    pull_varattnos(reinterpret_cast<Node*>(lfirst_node(RestrictInfo, lc)->clause), rel->relid, &attrs);
+  pull_varattnos(reinterpret_cast<Node*>(root->parse->returningList), rel->relid, &attrs);
+  return attrs;
+}
+
+bool* needed_columns(PlannerInfo* root, RelOptInfo* rel, RelDesc* d, List* extra_clauses) {
   Bitmapset* attrs = nullptr;
   pull_varattnos(reinterpret_cast<Node*>(rel->reltarget->exprs), rel->relid, &attrs);
   ListCell* lc;
@@ -235,9 +269,22 @@ bool* needed_columns(RelOptInfo* rel, RelDesc* d, List* extra_clauses) {
   const size_t ncols = d->table->columns.size();
   bool* needed = static_cast<bool*>(palloc0(sizeof(bool) * ncols));
   const bool whole = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
+  // The executor reads the whole old row of an UPDATE's target only to build
+  // the new row from it. Detail columns would cost a request a row for that:
+  // the ones neither the statement nor a write request reads are left NULL
+  // (a write sends only the columns it changes).
+  const Query* q = root->parse;
+  const bool modify_target =
+      (q->commandType == CMD_UPDATE || q->commandType == CMD_DELETE) && q->resultRelation == int(rel->relid);
+  Bitmapset* read = whole && modify_target ? read_by_modify(root, rel, extra_clauses) : nullptr;
   for (int i = 0; i < d->natts; ++i) {
-    if (d->column_of[i] < 0) continue;
-    if (whole || bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, attrs)) needed[d->column_of[i]] = true;
+    const int col = d->column_of[i];
+    if (col < 0) continue;
+    const int attr = i + 1 - FirstLowInvalidHeapAttributeNumber;
+    if (whole && modify_target && d->table->columns[col].has(ColumnFlag::kDetail) && !bms_is_member(attr, read) &&
+        !written_from(*d->table, d->table->columns[col].name))
+      continue;
+    if (whole || bms_is_member(attr, attrs)) needed[col] = true;
   }
   return needed;
 }
@@ -310,7 +357,7 @@ void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid) {
   PlanState* ps = static_cast<PlanState*>(palloc0(sizeof(PlanState)));
   ps->desc = d;
   ps->conds = extract_conds(root, baserel, d, baserel->baserestrictinfo);
-  ps->needed = needed_columns(baserel, d, baserel->baserestrictinfo);
+  ps->needed = needed_columns(root, baserel, d, baserel->baserestrictinfo);
   baserel->fdw_private = ps;
 
   EnginePlan ep = engine_plan(d, ps->conds, list_length(baserel->baserestrictinfo), ps->needed, nullptr, false, -1,
@@ -464,7 +511,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
       desc = intVal(lsecond(priv)) != 0;
       limit = std::atol(strVal(lthird(priv)));
     }
-    if (best_path->path.param_info) ps->needed = needed_columns(foreignrel, d, scan_clauses);
+    if (best_path->path.param_info) ps->needed = needed_columns(root, foreignrel, d, scan_clauses);
   }
 
   EnginePlan ep = engine_plan(d, conds, nclauses, ps->needed, sort_column, desc, limit,

@@ -220,7 +220,10 @@ class RequestLog:
         self.seq = 0
         self.path = path
 
-    def add(self, req):
+    def add(self, req, shown=None):
+        """Records ``req``; ``shown`` is (query, body) as the log may show
+        them (an API's secrets masked), by default as received."""
+        query, body = shown if shown is not None else (req.query, req.text)
         with self.lock:
             self.seq += 1
             entry = {
@@ -229,8 +232,8 @@ class RequestLog:
                 "api": req.api,
                 "method": req.method,
                 "path": req.path,
-                "query": req.query,
-                "body": req.text,
+                "query": query,
+                "body": body,
                 # presence only: secrets are never recorded
                 "authorization": "Authorization" in req.headers,
                 "extend_basic_authorization": "ExtendBasicAuthorization" in req.headers,
@@ -485,6 +488,11 @@ class SimAPI:
             resp.add_header("Retry-After", retry_after)
         return resp
 
+    def log_view(self, req):
+        """(query, body text) as the request log shows them: an API whose
+        secrets travel in parameters or bodies masks them here."""
+        return req.query, req.text
+
     def state(self, collection, params):
         """The remote state of a collection as a list of objects, filtered by
         ``params`` (a dict of strings), for ``simctl state``."""
@@ -732,7 +740,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         req = Request(self.command, api.prefix, m.group(2) or "/", query,
                       {k: v for k, v in self.headers.items()}, body)
-        entry = sim.log.add(req)
+        entry = sim.log.add(req, api.log_view(req))
         finished = False
         try:
             fault = sim.faults.take(req)

@@ -14,6 +14,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import core  # noqa: E402
 from core import Simulator, make_server  # noqa: E402
 
 KEY = "glance-test-key"
@@ -390,7 +391,7 @@ class LogAndControlTest(SimTestCase):
         self.get("/inventory/1")
         self.request("GET", "/gcommerce/products")
         self.assertEqual(self.simctl("log-count", "--api", "glance"), "1\n")
-        self.assertEqual(self.simctl("log", "--api", "gcommerce", "--status"), "gcommerce GET /products -> 404\n")
+        self.assertEqual(self.simctl("log", "--api", "gcommerce", "--status"), "gcommerce GET /products -> 401\n")
         self.simctl("log-clear")
         self.assertEqual(self.simctl("log-count"), "0\n")
         entry = self.sim.log.list()
@@ -403,8 +404,11 @@ class LogAndControlTest(SimTestCase):
         self.assertNotIn(KEY, json.dumps(entry))
 
     def test_unimplemented_api(self):
-        status, _, body = self.request("GET", "/extend/Products")
-        self.assertEqual((status, body), (404, {"error": "not implemented in simulator"}))
+        # an API whose module does not exist is served by the placeholder
+        placeholder = core.PlaceholderAPI(self.sim.config, "future")
+        resp = placeholder.handle(core.Request("GET", "future", "/products", None, {}, b""))
+        self.assertEqual((resp.status, json.loads(resp.body)), (404, {"error": "not implemented in simulator"}))
+        self.assertFalse(placeholder.implemented)
 
     def test_simctl_fault_config_state_reset(self):
         self.simctl("fault", "--api", "glance", "--method", "GET", "--path-prefix", "/inventory",

@@ -108,6 +108,26 @@ TEST(LocalRateLimiter, SetRateAppliesToLaterReservations) {
   EXPECT_EQ(limiter.reserve(0), 0);
 }
 
+// Two limiters booking from one state (two backends sharing a server's budget
+// in shared memory) are spaced as one.
+TEST(BudgetState, BookingsFromOneStateShareItsSchedule) {
+  BudgetState shared = fresh_budget();
+  const double interval = interval_for(60);  // one a second
+  EXPECT_EQ(budget_reserve(shared, interval, 1, 0), 0);     // backend A
+  EXPECT_EQ(budget_reserve(shared, interval, 1, 10), 990);  // backend B waits for A's slot
+  EXPECT_EQ(budget_reserve(shared, interval, 1, 20), 1980); // A again
+  budget_observe(shared, 100, -1, -1, 5000);                // a Retry-After seen by B blocks A too
+  EXPECT_EQ(budget_reserve(shared, interval, 1, 200), 4900);
+}
+
+TEST(BudgetState, UnlimitedIntervalOnlyFollowsTheServer) {
+  BudgetState s = fresh_budget();
+  EXPECT_EQ(interval_for(0), 0);
+  EXPECT_EQ(budget_reserve(s, 0, 1, 5), 0);
+  budget_observe(s, 5, 0, 2000, -1);
+  EXPECT_EQ(budget_reserve(s, 0, 1, 5), 2000);
+}
+
 TEST(MonotonicMs, NeverGoesBackwards) {
   const double a = monotonic_ms();
   const double b = monotonic_ms();

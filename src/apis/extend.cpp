@@ -1,0 +1,259 @@
+// Extend Commerce (XTND / Lxir): https://{host}/RESTAPI/v1_0/{client}
+//
+// The host and client segment differ per customer, so base_url has no
+// default. Auth is the custom header ExtendBasicAuthorization: Basic
+// base64(username:password). Two paging styles: CustomerOrders and Products
+// answer a bare JSON array paged by pageCount (size) + pageOffset (0-based page
+// index), the last page being the short one; every other list is
+// {<name>List: [...], paginationInfo{currentPage,totalPages,pageSize,totalResources}}
+// paged by pageNumber. Errors are {"Message": "..."} (read by Api::error_message).
+// See docs/extend.md for what each table pushes down and what each write calls.
+#include "apis/apis.h"
+#include "apis/declare.h"
+#include "engine/url.h"
+
+namespace cfdw {
+namespace {
+
+using namespace declare;
+
+// {<rows>: [...], paginationInfo{...}} lists, paged by pageNumber at the
+// server's own page size.
+Endpoint numbered_list(const std::string& path, const std::string& rows, std::vector<Binding> bindings) {
+  Endpoint e = endpoint("list", "GET", path, rows, Shape::List, std::move(bindings));
+  e.paging.style = PagingStyle::PageNumber;
+  e.paging.page_param = "pageNumber";
+  e.paging.first_page = 1;
+  e.paging.pages_path = "paginationInfo.totalPages";
+  e.paging.total_path = "paginationInfo.totalResources";
+  return e;
+}
+
+// Bare-array lists (CustomerOrders, Products): pageCount rows from page
+// pageOffset; the documented default of 100 is also the size asked.
+Endpoint offset_list(const std::string& path, std::vector<Binding> bindings) {
+  Endpoint e = endpoint("list", "GET", path, "", Shape::List, std::move(bindings));
+  e.paging.style = PagingStyle::Offset;
+  e.paging.page_param = "pageOffset";
+  e.paging.size_param = "pageCount";
+  e.paging.first_page = 0;
+  e.paging.max_size = 100;
+  return e;
+}
+
+Endpoint one(const std::string& name, const std::string& path, const std::string& column) {
+  return endpoint(name, "GET", path, "", Shape::Object, {path_eq(column, column)});
+}
+
+// The API takes date-times in UTC as YYYY-MM-DDTHH:MM:SS ("fully qualified utc
+// format"); timestamptz values are rendered in UTC.
+Binding changed_since(const std::string& column, const std::string& param) {
+  return lower(column, param, ValueFormat::IsoSeconds);
+}
+
+// Matches a text the remote compares loosely (case-insensitively): a superset.
+Binding loose_eq(const std::string& column, const std::string& param) {
+  Binding b = query_eq(column, param);
+  b.exact = false;
+  return b;
+}
+
+Table product_prices() {
+  Table t;
+  t.name = "product_prices";
+  t.columns = {
+      // The items do not repeat the customer: it comes from the condition.
+      col("customer_number", ColType::Text, "customerNumber", ColumnFlag::kFill),
+      col("product_number", ColType::Text, "productNumber"),
+      col("sales_unit", ColType::Text, "salesUnit"),
+      col("from_quantity", ColType::Numeric, "fromQuantity"),
+      col("price", ColType::Numeric, "price"),
+      col("list_price", ColType::Numeric, "listPrice"),
+      col("vat_percent", ColType::Numeric, "vatPercent"),
+      col("currency", ColType::Text, "currency"),
+      raw(),
+  };
+  Binding customer = query_in("customer_number", "customerNumber");
+  customer.required = true;
+  Binding products = query_in("product_number", "productNumberList");
+  products.chunk = 10;  // the parameter repeats, at most 10 product numbers a request
+  t.reads = {numbered_list("/ProductPrices", "productPriceItemList",
+                           {customer, products, query_eq("currency", "currency")})};
+  t.required = {"customer_number"};
+  t.required_hint =
+      "Prices are each customer's net best price: add WHERE customer_number = '...' (or IN (...)), "
+      "or join on customer_number.";
+  t.no_delete_reason = "prices are read-only through the API";
+  t.est_rows = 2000;
+  return t;
+}
+
+Table product_availability() {
+  Table t;
+  t.name = "product_availability";
+  t.columns = {
+      col("product_number", ColType::Text, "productNumber"),
+      col("warehouse", ColType::Text, "warehouse"),
+      col("warehouse_name", ColType::Text, "warehouseName"),
+      col("physical_balance", ColType::Numeric, "physicalBalance"),
+      col("available_balance", ColType::Numeric, "availableBalanceNow"),
+      col("blocked_balance", ColType::Numeric, "blockedBalance"),
+      col("ordered_quantity", ColType::Numeric, "orderedQuantity"),
+      col("next_receiving_date", ColType::Date, "nextReceivingDate"),
+      col("quantity_on_next_receiving", ColType::Numeric, "quantityOnNextReceiving"),
+      // The API spells it "avaiable"; the correct spelling is accepted too.
+      col("available_on_next_receiving", ColType::Numeric, "avaiableOnNextReceiving|availableOnNextReceiving"),
+      col("changed_at", ColType::TimestampTz, "changeDate"),
+      raw(),
+  };
+  t.reads = {numbered_list("/ProductAvailability", "productAvailabilityList",
+                           {query_in("product_number", "productNumber"), query_in("warehouse", "warehouse"),
+                            changed_since("changed_at", "modifiedDateFrom")})};
+  t.no_delete_reason = "availability is read-only through the API";
+  t.est_rows = 5000;
+  return t;
+}
+
+Table products() {
+  Table t;
+  t.name = "products";
+  // List items are flat; the single product nests its data under productData.
+  t.columns = {
+      col("product_number", ColType::Text, "productNumber"),
+      col("name", ColType::Text, "productName|productData.productName"),
+      col("changed_at", ColType::TimestampTz, "modifiedDate|productData.productDates.changedDate"),
+      raw(),
+  };
+  t.reads = {
+      one("by number", "/Products/{product_number}", "product_number"),
+      offset_list("/Products", {changed_since("changed_at", "modifiedDateFrom")}),
+  };
+  t.no_delete_reason = "products are read-only through the API";
+  t.est_rows = 5000;
+  return t;
+}
+
+Table customers() {
+  Table t;
+  t.name = "customers";
+  Column credit_limit = col("credit_limit", ColType::Numeric, "creditLimit");
+  credit_limit.write_format = json::WriteFormat::String;  // the API keeps it as a decimal string
+  t.columns = {
+      col("customer_number", ColType::Text, "customerNumber"),
+      col("name", ColType::Text, "name"),
+      col("last_name", ColType::Text, "lastName"),
+      col("organization_number", ColType::Text, "organizationNumber"),
+      col("email", ColType::Text, "email2"),
+      col("phone", ColType::Text, "phoneNumber2"),
+      col("delivery_address", ColType::Text, "deliveryAddress1"),
+      col("delivery_postal_code", ColType::Text, "deliveryPostalCode"),
+      col("delivery_city", ColType::Text, "deliveryCity"),
+      credit_limit,
+      col("credit_limit_currency", ColType::Text, "creditLimitCurrency"),
+      col("invoice_email", ColType::Text, "invoiceEmail"),
+      col("changed_at", ColType::TimestampTz, "changeDate", ColumnFlag::kReadOnly),
+      raw(),
+  };
+  t.reads = {numbered_list("/Customers", "customerList",
+                           {query_in("customer_number", "customerNumber"), loose_eq("name", "name"),
+                            loose_eq("email", "email2"), changed_since("changed_at", "changedAfterDate")})};
+  t.key = {"customer_number"};
+  const auto result = returning_all(t);
+  // The body carries the columns under the names the list answers with.
+  t.writes = {
+      insert("create", "POST", "/Customers", {}, "", result),
+      update("edit",
+             {"name", "last_name", "organization_number", "email", "phone", "delivery_address",
+              "delivery_postal_code", "delivery_city", "credit_limit", "credit_limit_currency", "invoice_email"},
+             "PUT", "/Customers/{customer_number}", {}, "", result),
+  };
+  t.no_delete_reason = "the Extend API has no request that deletes a customer";
+  t.est_rows = 1000;
+  return t;
+}
+
+Table customer_orders() {
+  Table t;
+  t.name = "customer_orders";
+  // List items are flat; CustomerOrders/{id} (and the POST's answer) is
+  // {orderHeader{...}, orderRows[...]}, without customer name, total or change date.
+  t.columns = {
+      col("order_number", ColType::Text, "orderNumber|orderHeader.orderNumber", ColumnFlag::kReadOnly),
+      col("order_number_external", ColType::Text, "orderNumberExternal|orderHeader.orderNumberExternal"),
+      col("order_type", ColType::Text, "orderType|orderHeader.orderType"),
+      col("order_status", ColType::Text, "orderStatus|orderHeader.orderStatus", ColumnFlag::kReadOnly),
+      col("order_date", ColType::Date, "orderDate|orderHeader.orderDate"),
+      col("asked_delivery_date", ColType::Date, "askedDeliveryDate|orderHeader.askedDeliveryDate"),
+      col("customer_number", ColType::Text, "customerNumber|orderHeader.customerNumber"),
+      col("customer_name", ColType::Text, "customerName", ColumnFlag::kReadOnly),
+      col("total_price", ColType::Numeric, "totalPrice", ColumnFlag::kReadOnly),
+      col("changed_at", ColType::TimestampTz, "changeDate", ColumnFlag::kReadOnly),
+      // Only the single order carries its rows: fetched per order when a query reads them.
+      detail("order_rows", ColType::Jsonb, "orderRows"),
+      raw(),
+  };
+  // orderDate is a date-time in the ERP's own time zone: the bounds widen by a
+  // day so that no offset makes the remote return less; PostgreSQL applies the
+  // exact range.
+  Binding from = lower("order_date", "orderDateFrom", ValueFormat::IsoDayBefore);
+  Binding to = upper("order_date", "orderDateTo", ValueFormat::IsoDayAfter);
+  from.exact = to.exact = false;
+  Endpoint by_number = one("by number", "/CustomerOrders/{order_number}", "order_number");
+  by_number.has_detail = true;
+  t.reads = {
+      by_number,
+      offset_list("/CustomerOrders",
+                  {query_in("order_number_external", "orderNumberExternal"), query_in("order_status", "orderStatus"),
+                   query_in("customer_number", "customerNumber"), from, to,
+                   changed_since("changed_at", "modifiedDateFrom")}),
+  };
+  t.detail = 0;
+  t.key = {"order_number"};
+  t.writes = {
+      insert("place", "POST", "/CustomerOrders",
+             {field("orderHeader.orderType", "order_type"),
+              field("orderHeader.orderNumberExternal", "order_number_external"),
+              field("orderHeader.customerNumber", "customer_number", true),
+              field("orderHeader.orderDate", "order_date"),
+              field("orderHeader.askedDeliveryDate", "asked_delivery_date"),
+              field("orderRows", "order_rows", true)},
+             "",
+             {{"order_number", "orderHeader.orderNumber"}, {"order_number_external", "orderHeader.orderNumberExternal"},
+              {"order_type", "orderHeader.orderType"}, {"order_status", "orderHeader.orderStatus"},
+              {"order_date", "orderHeader.orderDate"}, {"asked_delivery_date", "orderHeader.askedDeliveryDate"},
+              {"customer_number", "orderHeader.customerNumber"}, {"order_rows", "orderRows"}}),
+  };
+  // A retried sync must not place an order twice: look its external number up first.
+  t.conflict = ConflictCheck{"order_number_external", 1};
+  t.no_delete_reason = "orders are cancelled in the ERP; the API cannot delete them";
+  t.est_rows = 5000;
+  return t;
+}
+
+class Extend : public Api {
+ public:
+  Extend() {
+    name = "extend";
+    // No default_base_url: the host and the client segment are the customer's own.
+    options = {{"username", true, true}, {"password", true, true}};
+    default_rate_per_minute = 300;  // the standard endpoint group's x-ratelimit-limit
+    default_burst = 10;
+    default_concurrency = 4;
+    tables = {product_prices(), product_availability(), products(), customers(), customer_orders()};
+  }
+
+  void authenticate(Session& session, HttpRequest& req) const override {
+    const auto& secrets = session.config().secrets;
+    req.headers.push_back("ExtendBasicAuthorization: Basic " +
+                          base64_encode(secrets.at("username") + ":" + secrets.at("password")));
+  }
+};
+
+}  // namespace
+
+const Api* extend_api() {
+  static const Extend api;
+  return &api;
+}
+
+}  // namespace cfdw

@@ -1,0 +1,373 @@
+// Glocher (shop stock and carts): https://api-v1.glocher.com/api
+//
+// Every call names the shop (`id` or `shop_id`, from the shop_id option) and
+// carries a token from `auth`. Parameters go in the query string of a GET or
+// in a raw JSON body, never mixed. Every answer is {status: "OK"|"ERR", data};
+// an ERR may come with HTTP 200, its data a list of [field, message] pairs.
+// Lists come 1000 rows a page. See docs/glocher.md for what each table pushes
+// down and what each write calls.
+#include <cctype>
+
+#include "apis/apis.h"
+#include "apis/declare.h"
+#include "engine/error.h"
+#include "engine/url.h"
+
+namespace cfdw {
+namespace {
+
+using namespace declare;
+
+// The documented page size of getStock and the cart lists; no parameter sets it.
+constexpr int kPage = 1000;
+// updateStock documents no limit; one request a page's worth of products.
+constexpr int kStockBatch = 1000;
+
+Endpoint list(const std::string& name, const std::string& path, bool paged) {
+  Endpoint e = endpoint(name, "GET", path, "data", Shape::List, {});
+  e.fixed = {{"id", "{shop_id}"}};
+  if (paged) {
+    // `count` is not documented clearly enough to be a total: a short page ends the list.
+    e.paging.style = PagingStyle::PageSize;
+    e.paging.page_param = "page";
+    e.paging.first_page = 1;
+    e.paging.max_size = kPage;
+  }
+  return e;
+}
+
+// One object by its id; the shop goes as shop_id then.
+Endpoint by_id(const std::string& path) {
+  Binding id = query_in("id", "id");
+  id.required = true;
+  Endpoint e = endpoint("by id", "GET", path, "data", Shape::Object, {id});
+  e.fixed = {{"shop_id", "{shop_id}"}};
+  return e;
+}
+
+Table shop() {
+  Table t;
+  t.name = "shop";
+  t.columns = {
+      col("id", ColType::Int8, "id"),
+      col("name", ColType::Text, "name"),
+      col("user_id", ColType::Int8, "user_id"),
+      col("description", ColType::Text, "description"),
+      col("address", ColType::Text, "address"),
+      col("zip", ColType::Text, "zip"),
+      col("city", ColType::Text, "city"),
+      col("country", ColType::Text, "country"),
+      col("full_address", ColType::Text, "fulladdress"),
+      col("lat", ColType::Float8, "lat"),
+      col("lng", ColType::Float8, "lng"),
+      col("published", ColType::Bool, "published"),
+      col("currency_id", ColType::Int8, "currency_id"),
+      col("shipping_enabled", ColType::Bool, "shipping_enabled"),
+      col("shipping_free_from", ColType::Numeric, "shipping_free_from"),
+      col("shipping_rates", ColType::Jsonb, "shipping_rates"),
+      raw(),
+  };
+  Endpoint e = endpoint("shop", "GET", "/getShop", "data", Shape::Object, {});
+  e.fixed = {{"id", "{shop_id}"}};
+  t.reads = {e};
+  t.est_rows = 1;
+  return t;
+}
+
+Table categories() {
+  Table t;
+  t.name = "categories";
+  t.columns = {
+      col("id", ColType::Int8, "id"),
+      col("shop_id", ColType::Int8, "shop_id"),
+      col("name", ColType::Text, "name"),
+      col("description", ColType::Text, "description"),
+      raw(),
+  };
+  t.reads = {list("list", "/getCategories", false)};
+  t.est_rows = 20;
+  return t;
+}
+
+Table stock() {
+  Table t;
+  t.name = "stock";
+  Column qty = col("qty", ColType::Int4, "qty|stock_qty", ColumnFlag::kNone, Decode::MinusOneNull);
+  qty.write_path = "stock_qty";
+  qty.write_format = json::WriteFormat::MinusOneNull;
+  t.columns = {
+      col("id", ColType::Int8, "id"),
+      col("shop_id", ColType::Int8, "shop_id", ColumnFlag::kReadOnly),
+      col("category_id", ColType::Int8, "shop_has_product_category_id"),
+      col("name", ColType::Text, "name"),
+      col("description", ColType::Text, "description"),
+      col("price", ColType::Numeric, "price"),
+      col("weight", ColType::Numeric, "weight"),
+      col("size", ColType::Text, "size"),
+      col("color", ColType::Text, "color"),
+      col("published", ColType::Bool, "published"),
+      qty,
+      col("image_url", ColType::Text, "_imageUrl", ColumnFlag::kReadOnly),
+      col("tags", ColType::TextArray, "_tags"),
+      col("external_id", ColType::Text, "_external_id"),
+      raw(),
+  };
+  t.reads = {by_id("/getStockByProduct"), list("list", "/getStock", true)};
+  t.key = {"id"};
+
+  // One updateStock item. An item with the id of a product updates it, one
+  // without inserts a product; price and weight are required either way.
+  auto item = [](bool update) {
+    return std::vector<BodyField>{
+        field("id", "id", update),
+        field("name", "name"),
+        field("description", "description"),
+        field("shop_has_product_category_id", "category_id"),
+        field("price", "price", true),
+        field("weight", "weight", true),
+        field("size", "size"),
+        field("color", "color"),
+        field("published", "published", false, json::WriteFormat::Bool10),
+        field("stock_qty", "qty", false, json::WriteFormat::MinusOneNull),
+        field("_tags", "tags"),
+        field("_external_id", "external_id"),
+    };
+  };
+  // The answer lists the products as stored, quantity as stock_qty.
+  const Returning result = {
+      {"id", "id"},          {"shop_id", "shop_id"},         {"category_id", "shop_has_product_category_id"},
+      {"name", "name"},      {"description", "description"}, {"price", "price"},
+      {"weight", "weight"},  {"size", "size"},               {"color", "color"},
+      {"published", "published"}, {"qty", "stock_qty"},      {"image_url", "_imageUrl"},
+      {"tags", "_tags"},     {"external_id", "_external_id"},
+  };
+  auto batched = [](WriteRule w) {
+    w.batch_max = kStockBatch;
+    w.batch_key = "data";
+    w.fixed = {{"id", "{shop_id}"}};
+    w.match_key = "external_id";
+    return w;
+  };
+  t.writes = {
+      batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result)),
+      batched(update("updateStock",
+                     {"category_id", "name", "description", "price", "weight", "size", "color", "published", "qty",
+                      "tags", "external_id"},
+                     "POST", "/updateStock", item(true), "data", result)),
+  };
+  t.no_delete_reason = "the Glocher API has no request that deletes a product (set qty or published instead)";
+  t.est_rows = 2000;
+  return t;
+}
+
+Table carts() {
+  Table t;
+  t.name = "carts";
+  t.columns = {
+      col("id", ColType::Int8, "id"),
+      col("user_id", ColType::Int8, "user_id"),
+      col("shop_id", ColType::Int8, "shop_id"),
+      col("status", ColType::Text, "status"),
+      col("products", ColType::Jsonb, "products"),
+      col("created_at", ColType::Timestamp, "createdate"),
+      col("subtotal", ColType::Numeric, "subtotal"),
+      col("shipping_cost", ColType::Numeric, "shipping_cost"),
+      col("total", ColType::Numeric, "total"),
+      col("currency_id", ColType::Int8, "currency_id"),
+      col("token", ColType::Text, "token"),
+      col("comment", ColType::Text, "comment"),
+      col("shipping", ColType::Bool, "shipping"),
+      col("shipping_data", ColType::Jsonb, "shipping_data"),
+      col("package_status", ColType::Text, "package_status"),
+      col("package_id", ColType::Text, "package_id"),
+      col("pickup", ColType::Bool, "pickup"),
+      col("pickup_time", ColType::Timestamp, "pickup_time"),
+      col("pickup_address", ColType::Text, "pickup_address"),
+      col("pickup_lat", ColType::Float8, "pickup_lat"),
+      col("pickup_lng", ColType::Float8, "pickup_lng"),
+      col("user_rating", ColType::Int4, "user_rating"),
+      col("billing_name", ColType::Text, "billing_name"),
+      col("billing_address", ColType::Text, "billing_address"),
+      raw(),
+  };
+  // The three lists partition the carts by status and are read together; a
+  // status condition picks the lists that can hold it.
+  auto by_status = [](const std::string& path, std::vector<std::string> statuses) {
+    Endpoint e = list(path.substr(1), path, true);
+    e.group = 1;
+    e.part_column = "status";
+    e.part_values = std::move(statuses);
+    return e;
+  };
+  t.reads = {
+      by_id("/getCart"),
+      by_status("/getPendingCarts", {"pending"}),
+      by_status("/getPaidCarts", {"paid", "cash"}),
+      by_status("/getCompletedCarts", {"completed"}),
+  };
+  t.key = {"id"};
+  // Both calls take the cart and answer it as getCart does.
+  auto set_to = [&t](const std::string& path, const std::string& column, const std::string& value) {
+    WriteRule w = update(path.substr(1), {column}, "POST", path, {field("id", "id", true)}, "data", returning_all(t));
+    w.fixed = {{"shop_id", "{shop_id}"}};
+    w.value_column = column;
+    w.value = value;
+    return w;
+  };
+  t.writes = {
+      set_to("/updateCartStatus", "status", "completed"),
+      set_to("/updateCartPackageStatus", "package_status", "ready"),
+  };
+  t.no_delete_reason = "the Glocher API has no request that deletes a cart";
+  t.est_rows = 500;
+  return t;
+}
+
+// The [field, message] pairs of an ERR answer: "login: Wrong email or password; ...".
+std::string err_pairs(const json::Value* data) {
+  if (!data) return std::string();
+  if (json::kind(*data) == json::Kind::String) return json::text(*data);
+  if (json::kind(*data) != json::Kind::Array) return json::display(*data);
+  std::string out;
+  for (const auto& pair : data->GetArray()) {
+    std::string one;
+    if (json::kind(pair) == json::Kind::Array && pair.Size() == 2)
+      one = json::text(pair[0]) + ": " + json::text(pair[1]);
+    else if (json::kind(pair) == json::Kind::String)
+      one = json::text(pair);
+    else
+      one = json::display(pair);
+    out += (out.empty() ? "" : "; ") + one;
+  }
+  return out;
+}
+
+constexpr const char* kErr = "status ERR: ";
+
+// Whether an error message (as err_pairs formats it) has a pair whose field is
+// `field` and, when `text` is set, whose message contains it.
+bool has_pair(const std::string& message, const std::string& field, const std::string& text = "") {
+  std::string rest = message.rfind(kErr, 0) == 0 ? message.substr(std::string(kErr).size()) : message;
+  size_t start = 0;
+  while (start <= rest.size()) {
+    size_t end = rest.find("; ", start);
+    const std::string pair = rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (pair.rfind(field + ": ", 0) == 0) {
+      if (text.empty()) return true;
+      std::string lower = pair;
+      for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.find(text) != std::string::npos) return true;
+    }
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  return false;
+}
+
+class Glocher : public Api {
+ public:
+  Glocher() {
+    name = "glocher";
+    default_base_url = "https://api-v1.glocher.com/api";
+    options = {{"email", true, true}, {"password", true, true}, {"shop_id", false, true}};
+    default_rate_per_minute = 0;
+    default_concurrency = 4;
+    tables = {shop(), categories(), stock(), carts()};
+  }
+
+  // The token goes where the request's other parameters are: a query field
+  // of a GET, a member of a JSON body (the API rejects the two mixed).
+  void authenticate(Session& session, HttpRequest& req) const override {
+    const std::string token = login(session);
+    if (req.body.empty()) {
+      req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + std::string("token=") + pct_encode(token);
+      return;
+    }
+    json::Builder b;
+    b.set_string("token", token);
+    const std::string member = b.str();  // {"token":"..."}
+    if (req.body.size() < 2 || req.body.front() != '{')
+      throw Error(sqlstate::kInternalError, "glocher " + req.display + ": the body is not a JSON object");
+    const bool empty = req.body.find_first_not_of(" \t\r\n", 1) == req.body.size() - 1;
+    req.body = member.substr(0, member.size() - 1) + (empty ? "" : ",") + req.body.substr(1);
+  }
+
+  std::string error_message(const HttpResponse& resp) const override {
+    json::Doc doc;
+    std::string why;
+    if (!resp.body.empty() && doc.parse(resp.body, &why)) {
+      std::string message;
+      if (application_error(doc.root(), &message)) return message;
+    }
+    return Api::error_message(resp);
+  }
+
+  bool application_error(const json::Value& root, std::string* message) const override {
+    const json::Value* status = json::get(root, "status");
+    if (!status || json::kind(*status) != json::Kind::String || json::text(*status) == "OK") return false;
+    *message = kErr + err_pairs(json::get(root, "data"));
+    return true;
+  }
+
+  // An ERR about the token (or an HTTP 401): the cached token expired.
+  bool is_expired_login(long status, const std::string& message) const override {
+    return status == 401 || has_pair(message, "token");
+  }
+
+  // A lookup of a product or cart that is not there answers ERR "id: ... not found".
+  bool is_not_found(long status, const std::string& message) const override {
+    return status == 404 || has_pair(message, "id", "not found");
+  }
+
+ private:
+  // The cached token of this server and user, or a new one from `auth`. The
+  // cache entry remembers the URL and email it was issued for, so a changed
+  // user mapping or base_url logs in again.
+  static std::string login(Session& session) {
+    const Config& cfg = session.config();
+    const std::string email = cfg.secrets.count("email") ? cfg.secrets.at("email") : std::string();
+    const std::string password = cfg.secrets.count("password") ? cfg.secrets.at("password") : std::string();
+    const std::string owner = cfg.base_url + '\n' + email + '\n';
+    std::string& state = session.login_state();
+    if (state.size() > owner.size() && state.compare(0, owner.size(), owner) == 0) return state.substr(owner.size());
+
+    ApiRequest shown;  // what errors show: never the body with the password
+    shown.method = "POST";
+    shown.path = "/auth";
+    HttpRequest h;
+    h.method = shown.method;
+    h.url = join_url(cfg.base_url, shown.path);
+    json::Builder body;
+    body.set_string("email", email);
+    body.set_string("pwd", password);
+    h.body = body.str();
+    h.headers = {"Content-Type: application/json", "Accept: application/json"};
+    h.idempotent = true;  // logging in twice does no harm
+    h.display = shown.display();
+    const HttpResponse resp = session.send_raw(std::move(h));
+
+    const Api& api = session.api();
+    if (resp.status >= 400 || resp.status < 200)
+      session.fail(shown, resp.status, api.error_message(resp), resp.status == 400 ? 401 : 0);
+    json::Doc doc;
+    std::string why;
+    if (!doc.parse(resp.body, &why))
+      session.fail(shown, resp.status, "the response is not valid JSON (" + why + ")", 502);
+    std::string message;
+    if (api.application_error(doc.root(), &message)) session.fail(shown, resp.status, message, 401);
+    const json::Value* token = json::get(doc.root(), "data.token");
+    if (!token || json::kind(*token) != json::Kind::String || json::text(*token).empty())
+      session.fail(shown, resp.status, "the answer holds no token", 502);
+    state = owner + json::text(*token);
+    return json::text(*token);
+  }
+};
+
+}  // namespace
+
+const Api* glocher_api() {
+  static const Glocher api;
+  return &api;
+}
+
+}  // namespace cfdw

@@ -1,0 +1,143 @@
+// G-Commerce declarations: the requests plans become and the write each change picks.
+#include <gtest/gtest.h>
+
+#include "apis/apis.h"
+#include "engine/modify.h"
+#include "engine/scan.h"
+
+namespace cfdw {
+namespace {
+
+const Table& gcommerce(const std::string& name) { return *find_api("gcommerce")->table(name); }
+
+Config config() {
+  Config c;
+  c.server = "gcommerce";
+  c.api = "gcommerce";
+  c.base_url = "http://127.0.0.1:1/gcommerce";
+  return c;
+}
+
+CondValues vals(std::vector<std::string> v) {
+  CondValues c;
+  for (auto& s : v) c.values.emplace_back(s);
+  return c;
+}
+
+std::vector<std::string> describe(const Table& t, const ScanRequest& req, std::vector<CondValues> values) {
+  auto plan = plan_scan(t, req);
+  EXPECT_TRUE(plan.has_value());
+  if (!plan) return {};
+  std::vector<std::optional<CondValues>> used;
+  for (int i : plan->used) used.push_back(values.at(i));
+  return describe_scan(t, *plan, used, config());
+}
+
+TEST(GCommercePlan, TopThreeByPriceInARangeIsOneSortedRequest) {
+  ScanRequest req;
+  req.conds = {{"price", kGe, 1}, {"price", kLe, 1}};
+  req.sort_column = "price";
+  req.sort_desc = true;
+  req.limit = 3;
+  auto plan = plan_scan(gcommerce("products"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->all_exact);
+  EXPECT_EQ(plan->limit, 3);
+  EXPECT_EQ(describe(gcommerce("products"), req, {vals({"10"}), vals({"100"})})[0],
+            "GET /products?price_from=10&price_to=100&sort_by=price&sort_order=desc&page=1&items_per_page=3 (paged)");
+}
+
+TEST(GCommercePlan, FullScanAsksForTheLargestPage) {
+  EXPECT_EQ(describe(gcommerce("products"), ScanRequest(), {})[0], "GET /products?page=1&items_per_page=100 (paged)");
+}
+
+// Bindings sharing a query parameter exclude each other: one request carries one q.
+TEST(GCommercePlan, ANameAndACodeConditionShareOneSearchTerm) {
+  ScanRequest req;
+  req.conds = {{"product", kLike, 1}, {"product_code", kEq, 1}};
+  auto plan = plan_scan(gcommerce("products"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->used, std::vector<int>{0});
+  EXPECT_FALSE(plan->all_exact);
+  EXPECT_EQ(describe(gcommerce("products"), req, {vals({"%Label%"}), vals({"WDG-004"})})[0],
+            "GET /products?q=Label&pname=Y&page=1&items_per_page=100 (paged)");
+}
+
+TEST(GCommercePlan, TheSearchIsASupersetSoLimitStaysLocal) {
+  ScanRequest req;
+  req.conds = {{"product_code", kEq, 1}};
+  req.limit = 1;
+  auto plan = plan_scan(gcommerce("products"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->limit, -1);
+}
+
+TEST(GCommercePlan, CategoryConditionsGoAsCid) {
+  ScanRequest req;
+  req.conds = {{"category_ids", kContains, 1}, {"main_category", kEq, 1}};
+  auto plan = plan_scan(gcommerce("products"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->used, std::vector<int>{0});  // one cid a request
+  EXPECT_EQ(describe(gcommerce("products"), req, {vals({"8212"}), vals({"8212"})})[0],
+            "GET /products?cid=8212&page=1&items_per_page=100 (paged)");
+}
+
+TEST(GCommercePlan, DetailColumnsAreFetchedOnlyWhenRead) {
+  ScanRequest req;
+  req.needed = {"product_id", "price"};
+  EXPECT_FALSE(plan_scan(gcommerce("products"), req)->detail);
+  req.needed.push_back("full_description");
+  EXPECT_TRUE(plan_scan(gcommerce("products"), req)->detail);
+  req.conds = {{"product_id", kEq, 1}};
+  EXPECT_FALSE(plan_scan(gcommerce("products"), req)->detail);  // the lookup returns them
+}
+
+TEST(GCommercePlan, OrderItemsNeedAnOrder) {
+  ScanRequest req;
+  EXPECT_FALSE(plan_scan(gcommerce("order_items"), req));
+  req.conds = {{"amount", kGt, 1}};
+  EXPECT_FALSE(plan_scan(gcommerce("order_items"), req));
+  req.conds = {{"order_id", kIn, 2}};
+  EXPECT_EQ(describe(gcommerce("order_items"), req, {vals({"1001", "1002"})})[0],
+            "GET /orders/1001 [one request per value (2)]");
+}
+
+TEST(GCommercePlan, OrdersSortByDate) {
+  ScanRequest req;
+  req.sort_column = "created_at";
+  req.limit = 2;
+  EXPECT_EQ(describe(gcommerce("orders"), req, {})[0],
+            "GET /orders?sort_by=date&sort_order=asc&page=1&items_per_page=2 (paged)");
+}
+
+int rule_for(const std::string& table, std::vector<std::string> changed) {
+  UpdateShape shape;
+  shape.changed = std::move(changed);
+  std::string why;
+  return choose_write_rule(gcommerce(table), "gcommerce_" + table, WriteKind::Update, &shape, &why);
+}
+
+TEST(GCommerceWrite, StockAndPriceGoInBulkOtherChangesOneByOne) {
+  const Table& t = gcommerce("products");
+  const int bulk = rule_for("products", {"amount"});
+  ASSERT_GE(bulk, 0);
+  EXPECT_EQ(t.writes[bulk].path, "/products_bulk");
+  EXPECT_EQ(t.writes[bulk].batch_max, 1000);
+  EXPECT_EQ(rule_for("products", {"amount", "price"}), bulk);
+  const int put = rule_for("products", {"amount", "status"});
+  ASSERT_GE(put, 0);
+  EXPECT_EQ(t.writes[put].method + " " + t.writes[put].path, "PUT /products/{product_id}");
+}
+
+TEST(GCommerceWrite, ColumnsTheApiSetsCannotChange) {
+  std::string why;
+  UpdateShape shape;
+  shape.changed = {"created_at"};
+  EXPECT_EQ(choose_write_rule(gcommerce("products"), "gcommerce_products", WriteKind::Update, &shape, &why), -1);
+  EXPECT_NE(why.find("any writable column"), std::string::npos) << why;
+  EXPECT_EQ(rule_for("orders", {"email"}), -1);
+  EXPECT_GE(rule_for("orders", {"status"}), 0);
+}
+
+}  // namespace
+}  // namespace cfdw
