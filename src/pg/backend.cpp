@@ -137,6 +137,18 @@ char** array_to_canonical(Datum array, int* n) {
   return out;
 }
 
+void input_functions(TupleDesc td, FmgrInfo** inputs, Oid** ioparams) {
+  *inputs = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * std::max(1, td->natts)));
+  *ioparams = static_cast<Oid*>(palloc0(sizeof(Oid) * std::max(1, td->natts)));
+  for (int i = 0; i < td->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(td, i);
+    if (att->attisdropped) continue;
+    Oid in;
+    getTypeInputInfo(att->atttypid, &in, &(*ioparams)[i]);
+    fmgr_info(in, &(*inputs)[i]);
+  }
+}
+
 Datum canonical_to_datum(const char* text, Form_pg_attribute att, FmgrInfo* input, Oid ioparam) {
   return InputFunctionCall(input, const_cast<char*>(text), ioparam, att->atttypmod);
 }

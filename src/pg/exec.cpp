@@ -147,18 +147,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
   st->value_states = ExecInitExprList(fsplan->fdw_exprs, reinterpret_cast<PlanState*>(node));
   if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
 
-  if (!st->count_only) {
-    TupleDesc td = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
-    st->inputs = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * std::max(1, td->natts)));
-    st->ioparams = static_cast<Oid*>(palloc0(sizeof(Oid) * std::max(1, td->natts)));
-    for (int i = 0; i < td->natts; ++i) {
-      Form_pg_attribute att = TupleDescAttr(td, i);
-      if (att->attisdropped) continue;
-      Oid in;
-      getTypeInputInfo(att->atttypid, &in, &st->ioparams[i]);
-      fmgr_info(in, &st->inputs[i]);
-    }
-  }
+  if (!st->count_only) input_functions(node->ss.ss_ScanTupleSlot->tts_tupleDescriptor, &st->inputs, &st->ioparams);
   // The user whose mapping applies: the table's owner for a view's query, else the session user.
   const Index rtindex = fsplan->scan.scanrelid > 0 ? fsplan->scan.scanrelid : bms_next_member(fsplan->fs_relids, -1);
   RangeTblEntry* rte = exec_rt_fetch(rtindex, node->ss.ps.state);

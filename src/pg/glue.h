@@ -53,6 +53,8 @@ char* datum_to_canonical(Datum value, Oid type);
 char** array_to_canonical(Datum array, int* n);
 // Datum from the engine's text for an attribute (raises on invalid input).
 Datum canonical_to_datum(const char* text, Form_pg_attribute att, FmgrInfo* input, Oid ioparam);
+// Looks up every attribute's input function (dropped ones are skipped), palloc'd per attribute.
+void input_functions(TupleDesc td, FmgrInfo** inputs, Oid** ioparams);
 
 // A C++ object owned by a memory context: deleted when the context is reset
 // or deleted (an aborted query), or earlier by its owner.

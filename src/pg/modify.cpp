@@ -264,15 +264,7 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
   for (int i = 0; i < td->natts && !delta_col.empty(); ++i)
     if (d->column_of[i] >= 0 && d->table->columns[d->column_of[i]].name == delta_col) st->delta_att = i;
 
-  st->inputs = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * std::max(1, td->natts)));
-  st->ioparams = static_cast<Oid*>(palloc0(sizeof(Oid) * std::max(1, td->natts)));
-  for (int i = 0; i < td->natts; ++i) {
-    Form_pg_attribute att = TupleDescAttr(td, i);
-    if (att->attisdropped) continue;
-    Oid in;
-    getTypeInputInfo(att->atttypid, &in, &st->ioparams[i]);
-    fmgr_info(in, &st->inputs[i]);
-  }
+  input_functions(td, &st->inputs, &st->ioparams);
 
   RangeTblEntry* rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
   const Oid userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();

@@ -7,24 +7,14 @@
 #include "engine/values.h"
 #include "loopback_server.h"
 
+#include "test_support.h"
+
 namespace cfdw {
 namespace {
 
 const Table& extend(const std::string& name) { return *find_api("extend")->table(name); }
 
-Config config() {
-  Config c;
-  c.server = "extend";
-  c.api = "extend";
-  c.base_url = "http://127.0.0.1:1/extend/RESTAPI/v1_0/ACME";
-  return c;
-}
-
-CondValues vals(std::vector<std::string> v) {
-  CondValues c;
-  for (auto& s : v) c.values.emplace_back(s);
-  return c;
-}
+Config config() { return test_config("extend", "http://127.0.0.1:1/extend/RESTAPI/v1_0/ACME"); }
 
 // The requests EXPLAIN shows; values[i] belongs to req.conds[i] (nullopt: known only at execution).
 std::vector<std::string> describe(const Table& t, const ScanRequest& req,

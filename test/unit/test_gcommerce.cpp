@@ -5,24 +5,14 @@
 #include "engine/modify.h"
 #include "engine/scan.h"
 
+#include "test_support.h"
+
 namespace cfdw {
 namespace {
 
 const Table& gcommerce(const std::string& name) { return *find_api("gcommerce")->table(name); }
 
-Config config() {
-  Config c;
-  c.server = "gcommerce";
-  c.api = "gcommerce";
-  c.base_url = "http://127.0.0.1:1/gcommerce";
-  return c;
-}
-
-CondValues vals(std::vector<std::string> v) {
-  CondValues c;
-  for (auto& s : v) c.values.emplace_back(s);
-  return c;
-}
+Config config() { return test_config("gcommerce", "http://127.0.0.1:1/gcommerce"); }
 
 std::vector<std::string> describe(const Table& t, const ScanRequest& req, std::vector<CondValues> values) {
   auto plan = plan_scan(t, req);

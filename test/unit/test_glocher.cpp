@@ -12,6 +12,8 @@
 #include "engine/session.h"
 #include "loopback_server.h"
 
+#include "test_support.h"
+
 namespace cfdw {
 namespace {
 
@@ -27,12 +29,6 @@ Config config(const std::string& base_url = "https://api-v1.glocher.com/api") {
   c.shop_id = "42";
   c.secrets = {{"email", "api@glocher.test"}, {"password", "s3cret&pwd"}};
   c.http.timeout_ms = 5000;
-  return c;
-}
-
-CondValues vals(std::vector<std::string> v) {
-  CondValues c;
-  for (auto& s : v) c.values.emplace_back(s);
   return c;
 }
 

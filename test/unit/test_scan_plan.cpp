@@ -6,18 +6,14 @@
 #include "engine/scan.h"
 #include "engine/values.h"
 
+#include "test_support.h"
+
 namespace cfdw {
 namespace {
 
 const Table& glance(const std::string& name) { return *find_api("glance")->table(name); }
 
-Config config() {
-  Config c;
-  c.server = "glance";
-  c.api = "glance";
-  c.base_url = "http://127.0.0.1:1/glance";
-  return c;
-}
+Config config() { return test_config("glance", "http://127.0.0.1:1/glance"); }
 
 std::vector<std::string> describe(const Table& t, const ScanRequest& req,
                                   std::vector<std::optional<CondValues>> values) {
@@ -26,12 +22,6 @@ std::vector<std::string> describe(const Table& t, const ScanRequest& req,
   std::vector<std::optional<CondValues>> used;
   for (int i : plan->used) used.push_back(values.at(i));
   return describe_scan(t, *plan, used, config());
-}
-
-CondValues vals(std::vector<std::string> v) {
-  CondValues c;
-  for (auto& s : v) c.values.emplace_back(s);
-  return c;
 }
 
 TEST(ScanPlan, FullScanPagesAtTheDocumentedMaximum) {
