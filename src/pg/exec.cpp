@@ -278,7 +278,12 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     std::string note;
     if (plan.count_only) note += "count(*) from the remote total; ";
     if (!plan.sort_column.empty()) note += "sorted remotely by " + plan.sort_column + (plan.sort_desc ? " desc" : "") + "; ";
-    if (plan.limit >= 0) note += "limit " + std::to_string(plan.limit) + " applied remotely; ";
+    if (plan.limit >= 0) {
+      // Where the API takes a page size the limit shapes the request; elsewhere paging just stops early.
+      bool sized = false;
+      for (int e : plan.endpoints) sized |= !d->table->reads[e].paging.size_param.empty();
+      note += "limit " + std::to_string(plan.limit) + (sized ? " applied remotely; " : ": paging stops once it has the rows; ");
+    }
     if (plan.detail) note += "detail columns fetched per row; ";
     if (plan.supplement) note += "missing columns supplied by a lookup; ";
     if (!note.empty()) note.resize(note.size() - 2);
