@@ -19,12 +19,7 @@ Config config() { return test_config("extend", "http://127.0.0.1:1/extend/RESTAP
 // The requests EXPLAIN shows; values[i] belongs to req.conds[i] (nullopt: known only at execution).
 std::vector<std::string> describe(const Table& t, const ScanRequest& req,
                                   std::vector<std::optional<CondValues>> values) {
-  auto plan = plan_scan(t, req);
-  EXPECT_TRUE(plan.has_value());
-  if (!plan) return {};
-  std::vector<std::optional<CondValues>> used;
-  for (int i : plan->used) used.push_back(values.at(i));
-  return describe_scan(t, *plan, used, config());
+  return describe_requests(t, req, values, config());
 }
 
 TEST(ExtendPlan, PricesNeedACustomer) {
