@@ -95,7 +95,6 @@ class Scan {
   // fallback: the list row a detail object was fetched for; fields the detail
   // lacks are taken from it.
   void decode_row(const json::Value& obj, const Series& s, Row* out, const json::Value* fallback = nullptr);
-  void fetch_details(size_t first);
 
   Session& session_;
   const Table& table_;

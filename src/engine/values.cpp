@@ -4,32 +4,19 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/civil.h"
+
 namespace cfdw {
 
 namespace {
 
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = unsigned(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (long long)doe - 719468;
-}
-
-// The civil date "YYYY-MM-DD" of days since 1970-01-01 (proleptic Gregorian).
-std::string civil_of_days(long long z) {
-  z += 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+// The civil date "YYYY-MM-DD" of days since 1970-01-01.
+std::string civil_of_days(int64_t days) {
+  int64_t y;
+  int m, d;
+  civil_from_days(days, &y, &m, &d);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", yoe + era * 400 + (m <= 2), m, d);
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", (long long)y, m, d);
   return buf;
 }
 
@@ -39,7 +26,7 @@ bool canonical_to_epoch(const std::string& ts, long long* seconds) {
   int y, mo, d, h = 0, mi = 0, s = 0;
   if (std::sscanf(ts.c_str(), "%d-%d-%d", &y, &mo, &d) != 3) return false;
   if (ts.size() >= 19) std::sscanf(ts.c_str() + 11, "%d:%d:%d", &h, &mi, &s);
-  *seconds = days_from_civil(y, unsigned(mo), unsigned(d)) * 86400LL + h * 3600LL + mi * 60LL + s;
+  *seconds = days_from_civil(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + s;
   return true;
 }
 
