@@ -640,6 +640,8 @@ void Scan::decode_page(const Series& s, const json::Value& root) {
 void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const json::Value* fallback) {
   out->assign(table_.columns.size(), std::nullopt);
   const Endpoint& ep = table_.reads[s.endpoint];
+  // The object that supplies columns this endpoint's rows lack, if any.
+  const json::Value* supplement = s.supplement ? json::get(s.supplement->root(), ep.supplement_rows) : nullptr;
   // The first non-null value at one of a column's '|'-separated paths.
   auto lookup = [](const json::Value& o, const std::string& paths) -> const json::Value* {
     size_t start = 0;
@@ -666,12 +668,9 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
       v = lookup(obj, c.path);
       if (!v && fallback) v = lookup(*fallback, c.path);
     }
-    if (!v && s.supplement) {
+    if (!v && supplement) {
       for (const auto& [col, p] : ep.supplement_map)
-        if (col == c.name) v = json::get(json::get(s.supplement->root(), ep.supplement_rows)
-                                             ? *json::get(s.supplement->root(), ep.supplement_rows)
-                                             : s.supplement->root(),
-                                         p);
+        if (col == c.name) v = json::get(*supplement, p);
     }
     if (!v && (c.has(ColumnFlag::kEcho) || c.has(ColumnFlag::kFill))) {
       for (const auto& [col, val] : s.echo)
