@@ -521,11 +521,6 @@ void Scan::guard_page(Series& s, const json::Value* rows, long n, const std::str
                 api + ": the listing did not end after " + std::to_string(max_pages_) + " pages",
                 "commerce_fdw stops a listing at " + std::to_string(max_pages_) +
                     " pages per request series rather than page forever.");
-  if (s.total >= 0 && s.received > s.total)
-    throw Error(sqlstate::kFdwError,
-                api + ": the listing returned more rows (" + std::to_string(s.received) + ") than its total (" +
-                    std::to_string(s.total) + ")",
-                "The remote paging cannot be trusted; no rows were invented or dropped silently.");
   // The same rows as the page before: the remote ignores the page asked for.
   const size_t hash = n > 0 && rows ? std::hash<std::string>()(json::serialize(*rows)) : 0;
   if (n > 0 && s.pages_seen > 1 && n == s.last_rows && hash == s.last_hash)
@@ -534,6 +529,11 @@ void Scan::guard_page(Series& s, const json::Value* rows, long n, const std::str
                 "The remote paging cannot be trusted; the listing was stopped instead of paging forever.");
   s.last_hash = hash;
   s.last_rows = n;
+  if (s.total >= 0 && s.received > s.total)
+    throw Error(sqlstate::kFdwError,
+                api + ": the listing returned more rows (" + std::to_string(s.received) + ") than its total (" +
+                    std::to_string(s.total) + ")",
+                "The remote paging cannot be trusted; the listing was stopped instead of returning a guess.");
 }
 
 bool Scan::fetch_more() {
