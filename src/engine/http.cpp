@@ -552,7 +552,7 @@ class HttpClient::Impl::Batch {
     r.status = status;
     r.retries = t.attempt - 1;
     r.elapsed_ms = now - t.admitted_ms;
-    if (status >= 400) ++stats_.errors;
+    if (status < 200 || status >= 300) ++stats_.errors;  // a 1xx or 3xx is no success either
     t.finished = true;
     ++done_;
   }

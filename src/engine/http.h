@@ -48,7 +48,7 @@ struct HttpOptions {
 // Counters kept per server by the caller and updated by the client.
 struct HttpStats {
   int64_t requests = 0;       // requests sent (each retry counts)
-  int64_t errors = 0;         // requests that ended in a transport error or status >= 400
+  int64_t errors = 0;         // requests that ended in a transport error, a bound, or a status outside 2xx
   int64_t retries = 0;
   int64_t http_429 = 0;
   double rate_wait_ms = 0;    // time spent waiting for the rate limiter or Retry-After
