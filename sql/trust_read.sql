@@ -70,7 +70,7 @@ SELECT count(id) FROM glance_inventory;
 \echo :LAST_ERROR_SQLSTATE
 \! $SIMCTL log --clear --status
 \! $SIMCTL fault-clear
--- hasMore: true forever with new rows: stops once the rows pass the total
+-- hasMore: true forever with new rows: an error once the rows pass the total
 \! $SIMCTL read-fault endless --api glance --method GET --path-prefix /inventory --count 10
 SELECT count(id) FROM glance_inventory;
 \echo :LAST_ERROR_SQLSTATE

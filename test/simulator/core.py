@@ -387,8 +387,8 @@ class FaultSet:
 #                 JSON text ``value`` (1.5, 1e3, true, "7", 1, ...)
 #   same-page     the answer to the first page whatever page was asked, with
 #                 glance's hasMore true (a server that ignores paging)
-#   endless       every page answers rows with fresh ids and glance's
-#                 hasMore true (a listing that never ends)
+#   endless       every page answers the first page's rows under fresh ids
+#                 and glance's hasMore true (a listing that never ends)
 #   gzip-bomb     200, Content-Encoding gzip, chunked: a gzip stream that
 #                 inflates to ``megabytes`` MB (default 100) of a JSON list
 #                 padded with spaces, compressed as it is sent (never held)
@@ -501,7 +501,8 @@ def read_fault_response(sim, api, req, fault):
     if kind == "same-page":
         resp = sim.call_api(api, _with_page(req, "1"))
         return _rewrite(resp, _set_more)
-    resp = sim.call_api(api, req)
+    # endless: the first page's rows under new ids, whatever page was asked
+    resp = sim.call_api(api, _with_page(req, "1") if kind == "endless" else req)
     if kind == "scalar-items":
         def change(obj):
             rows = _first_row_list(obj)

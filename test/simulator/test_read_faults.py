@@ -74,12 +74,14 @@ class ReadFaultTest(SimTestCase):
         second = self.get("/inventory?page=2&limit=2")[2]
         self.assertEqual(first["data"], second["data"])
         self.assertTrue(second["pagination"]["hasMore"])
-        self.fault("endless", count=2)
+        self.fault("endless", count=3)
         a = self.get("/inventory?page=7&limit=2")[2]
         b = self.get("/inventory?page=8&limit=2")[2]
         self.assertEqual([r["id"] for r in a["data"]], [7000001, 7000002])
         self.assertEqual([r["id"] for r in b["data"]], [8000001, 8000002])
         self.assertTrue(b["pagination"]["hasMore"])
+        far = self.get("/inventory?page=5000&limit=2")[2]  # far beyond the real rows: still rows
+        self.assertEqual([r["id"] for r in far["data"]], [5000000001, 5000000002])
 
     def test_gzip_bomb_is_streamed(self):
         self.fault("gzip-bomb", megabytes=3)
