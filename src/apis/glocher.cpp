@@ -305,7 +305,13 @@ class Glocher : public Api {
   bool application_error(const json::Value& root, std::string* message) const override {
     const json::Value* status = json::get(root, "status");
     if (!status || json::kind(*status) != json::Kind::String || json::text(*status) == "OK") return false;
-    *message = kErr + err_pairs(json::get(root, "data"));
+    // The [field, message] pairs of `data`, and a top-level "message" when
+    // there is one (some errors, e.g. in an HTTP 500, carry only that).
+    std::string text = err_pairs(json::get(root, "data"));
+    if (const json::Value* m = json::get(root, "message"); m && json::kind(*m) == json::Kind::String &&
+                                                             !json::text(*m).empty())
+      text += (text.empty() ? "" : "; ") + json::text(*m);
+    *message = kErr + text;
     return true;
   }
 
@@ -347,7 +353,7 @@ class Glocher : public Api {
     const HttpResponse resp = session.send_raw(std::move(h));
 
     const Api& api = session.api();
-    if (resp.status >= 400 || resp.status < 200)
+    if (resp.status >= 300 || resp.status < 200)
       session.fail(shown, resp.status, api.error_message(resp), resp.status == 400 ? 401 : 0);
     json::Doc doc;
     std::string why;

@@ -24,6 +24,7 @@ inline constexpr const char* kFdwInvalidAttributeValue = "HV024";
 inline constexpr const char* kFdwInvalidDataType = "HV004";    // a remote value does not fit its column
 inline constexpr const char* kFdwOptionNameNotFound = "HV00J";
 inline constexpr const char* kFeatureNotSupported = "0A000";
+inline constexpr const char* kProgramLimitExceeded = "54000";  // a response over max_response_bytes
 inline constexpr const char* kQueryCanceled = "57014";
 inline constexpr const char* kInternalError = "XX000";
 }  // namespace sqlstate

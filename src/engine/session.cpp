@@ -9,7 +9,7 @@
 namespace cfdw {
 
 std::string ApiRequest::display() const {
-  std::string s = method + " " + path;
+  std::string s = method + " " + encode_dot_segments(path);
   if (!query.empty()) s += "?" + query.str();
   return s;
 }
@@ -24,7 +24,10 @@ const char* sqlstate_for_status(long status) {
     case 404: return sqlstate::kFdwTableNotFound;
     default: break;
   }
-  if (status >= 500 || status == 429 || status == 0) return sqlstate::kFdwUnableToEstablishConnection;
+  // Network trouble, 5xx, and answers that are no final answer at all: 1xx
+  // and 3xx (redirects are never followed).
+  if (status >= 500 || status == 429 || status < 200 || (status >= 300 && status < 400))
+    return sqlstate::kFdwUnableToEstablishConnection;
   return sqlstate::kFdwError;
 }
 
@@ -58,7 +61,14 @@ std::string& Session::login_state() { return login_states()[config_.server + '\n
 HttpRequest Session::to_http(const ApiRequest& req) {
   HttpRequest h;
   h.method = req.method;
-  h.url = join_url(config_.base_url, req.path);
+  // Key values are percent-encoded path segments already; segments made of
+  // dots are encoded too, so that nothing resolves them away. An empty
+  // segment is an empty key: nothing is sent for it.
+  const std::string path = encode_dot_segments(req.path);
+  if (has_empty_segment(path))
+    throw Error(sqlstate::kInvalidParameterValue,
+                api_.name + " " + req.display() + ": a key value in the URL path is empty; the request was not sent");
+  h.url = join_url(config_.base_url, path);
   if (!req.query.empty()) h.url += "?" + req.query.str();
   h.body = req.body;
   if (!req.body.empty()) h.headers.push_back("Content-Type: application/json");
@@ -79,6 +89,8 @@ HttpResponse Session::send_raw(HttpRequest req) {
 
 void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as) {
   std::string msg = api_.name + " " + req.display() + ": HTTP " + std::to_string(status);
+  if (status >= 300 && status < 400) msg += " (redirects are not followed)";
+  if (status >= 100 && status < 200) msg += " (not a final answer)";
   if (!remote_message.empty()) msg += ": " + remote_message;
   const long kind = classify_as ? classify_as : status;
   std::string hint;
@@ -90,36 +102,46 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
 ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expired_login) {
   ApiResult r;
   r.status = resp.status;
-  const bool http_error = resp.status >= 400 || resp.status < 200;
+  // Only a 2xx is a success; 1xx and 3xx (redirects are not followed) are errors.
+  const bool http_ok = resp.status >= 200 && resp.status < 300;
+  const bool blank = resp.body.find_first_not_of(" \t\r\n") == std::string::npos;
   std::string message;
-  bool app_error = false;
-  if (http_error) {
-    message = api_.error_message(resp);
-  } else if (!resp.body.empty()) {
-    std::string why;
-    if (!r.doc.parse(resp.body, &why)) {
+  std::string why;
+  const bool parsed = !blank && r.doc.parse(resp.body, &why);
+  // A failure envelope is an error whatever the HTTP status it came with.
+  const bool app_error = parsed && api_.application_error(r.doc.root(), &message);
+  const long envelope_status = app_error ? api_.application_error_status(r.doc.root()) : 0;
+  if (http_ok && !app_error) {
+    const std::string where = api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status);
+    if (!blank && !parsed)
       throw Error(sqlstate::kFdwUnableToEstablishConnection,
-                  api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status) +
-                      ": the response is not valid JSON (" + why + ")");
-    }
-    app_error = api_.application_error(r.doc.root(), &message);
+                  where + ": the response is not valid JSON (" + why + ")");
+    if (req.expect_data && (blank || json::kind(r.doc.root()) == json::Kind::Null))
+      throw Error(sqlstate::kFdwUnableToEstablishConnection,
+                  where + (blank ? ": the response is empty" : ": the response is null") + " where data was expected");
+    return r;
   }
-  if (!http_error && !app_error) return r;
-  if (req.not_found_is_empty && api_.is_not_found(resp.status, message)) {
+  if (!app_error) message = api_.error_message(resp);
+  // An envelope that names its status is classified by it when the HTTP
+  // status says nothing (2xx); otherwise by the HTTP status.
+  const long named = envelope_status >= 400 && envelope_status <= 599 ? envelope_status : 0;
+  const long effective = http_ok && named ? named : resp.status;
+  if (req.not_found_is_empty && api_.is_not_found(effective, message)) {
     r.not_found = true;
     r.doc = json::Doc();
     return r;
   }
   // An expired login is reported whether the API says so with a status or
   // inside a successful response; the caller logs in again and retries once.
-  const bool login = api_.is_expired_login(resp.status, message);
+  const bool login = api_.is_expired_login(effective, message);
   if (login && expired_login) {
     *expired_login = true;
     return r;
   }
   // An error inside an HTTP 2xx answer is reported with that status, and
-  // classified as a rejected request (or a refused login).
-  fail(req, resp.status, message, login ? 401 : app_error ? 400 : 0);
+  // classified as the status its envelope names, else as a rejected request
+  // (or a refused login).
+  fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0);
 }
 
 ApiResult Session::call(const ApiRequest& req) {

@@ -25,8 +25,9 @@ struct ApiRequest {
   std::string body;        // JSON text (empty: none)
   bool idempotent = true;
   bool not_found_is_empty = false;  // a point lookup: 404 means "no row"
+  bool expect_data = false;         // a read: an empty or `null` body is an error, not "no rows"
 
-  std::string display() const;     // "GET /inventory?page=1&limit=100"
+  std::string display() const;     // "GET /inventory?page=1&limit=100" (the path as sent)
 };
 
 struct ApiResult {

@@ -32,6 +32,7 @@ const CommonOption kCommon[] = {
     {"connect_timeout_ms", true, true},
     {"cache_ttl_ms", true, true},
     {"ca_file", true, false},
+    {"max_response_bytes", true, true},
     {"resource", false, true},
 };
 
@@ -132,6 +133,15 @@ void validate_options(List* options, Oid catalog) {
         if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || v[0] == '0') {
           err = "invalid value for option \"" + std::string(name) + "\": \"" + v + "\"";
           hnt = "It must be a whole number, 1 or more.";
+          state = "HV024";
+        }
+      } else if (std::string(name) == "max_response_bytes") {
+        // Bytes after decompression: 1 up to 1 TB.
+        const std::string v = value;
+        if (v.empty() || v.size() > 13 || v.find_first_not_of("0123456789") != std::string::npos ||
+            std::strtoll(value, nullptr, 10) < 1 || std::strtoll(value, nullptr, 10) > (1LL << 40)) {
+          err = "invalid value for option \"max_response_bytes\": \"" + v + "\"";
+          hnt = "It must be a whole number of bytes, 1 or more.";
           state = "HV024";
         }
       } else if (is_integer_option(name)) {
@@ -267,6 +277,7 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid) {
     else if (n == "connect_timeout_ms") c.http.connect_timeout_ms = std::atol(v);
     else if (n == "cache_ttl_ms") c.cache_ttl_ms = std::atol(v);
     else if (n == "ca_file") c.http.ca_file = v;
+    else if (n == "max_response_bytes") c.http.max_response_bytes = std::strtoll(v, nullptr, 10);
   }
   foreach (lc, user_options) {
     DefElem* def = static_cast<DefElem*>(lfirst(lc));
