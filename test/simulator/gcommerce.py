@@ -677,7 +677,12 @@ class GCommerceAPI(SimAPI):
                 if amount is None:
                     raise ApiError(400, "Item %d: invalid amount" % index)
                 changes["amount"] = amount
-            extra = {k: plain(v) for k, v in item.items() if k not in ("product_id", "code", "vendor_price", "amount")}
+            if "upc" in item:
+                changes["product_upc_code"] = "" if item["upc"] is None else str(item["upc"])
+            if "abilityone" in item and item["abilityone"] not in ("Y", "N"):
+                raise ApiError(400, "Item %d: invalid value of abilityone (Y or N)" % index)
+            extra = {k: plain(v) for k, v in item.items()
+                     if k not in ("product_id", "code", "vendor_price", "amount", "upc")}
             plan.append((p, changes, extra))
         results = []
         for p, changes, extra in plan:
@@ -688,6 +693,8 @@ class GCommerceAPI(SimAPI):
                 updates["prices"] = True
             if "amount" in changes:
                 updates["amount"] = True
+            if "product_upc_code" in changes:
+                updates["upc"] = True
             updates.update({k: True for k in extra})
             results.append({"product_id": p["product_id"], "code": p["product_code"], "updates": updates})
         return Response.json(200, results)
@@ -740,7 +747,7 @@ class GCommerceAPI(SimAPI):
             self.products[p["product_id"]] = p
         self.next_product_id += len(built)
         self.feeds.append({"queue_id": queue_id, "items": len(built),
-                           "product_ids": [p["product_id"] for p in built]})
+                           "first_product_id": built[0]["product_id"], "last_product_id": built[-1]["product_id"]})
         return Response.json(200, {"queue_id": queue_id})
 
     # --------------------------------------------------------------- orders
@@ -771,7 +778,8 @@ class GCommerceAPI(SimAPI):
                                   "product_status": i["product_status"]}
                          for k, i in o["products"].items()},
             "taxes": [], "tax_subtotal": 0, "display_shipping_cost": money(o["shipping_cost"]),
-            "need_shipping": True, "shipping": [SHIPPINGS[o["shipping_id"]]],
+            "b_country_descr": "United States", "s_country_descr": "United States",
+            "b_state_descr": "Louisiana", "s_state_descr": "Louisiana", "need_shipping": True, "shipping": [SHIPPINGS[o["shipping_id"]]],
             "shipment_ids": [str(s) for s in o["shipment_ids"]], "secondary_currency": "USD",
             "display_subtotal": D(money(o["subtotal"])), "payment_info": [], "total_weight": 0,
         })
