@@ -5,6 +5,7 @@
 #include "engine/modify.h"
 #include "engine/scan.h"
 
+#include "loopback_server.h"
 #include "test_support.h"
 
 namespace cfdw {
@@ -197,6 +198,43 @@ TEST(GCommerceWrite, InsertViaFeedIsATableOption) {
   options["insert_via"] = "feed";
   EXPECT_EQ(t.writes[choose_write_rule(t, "gcommerce_products", WriteKind::Update, &shape, &why, &options)].path,
             "/products_bulk");
+}
+
+// The feed's items: category_ids comma-separated, images joined by ///, flags as Y/N; the rows of a
+// statement in one request.
+TEST(GCommerceWrite, TheFeedSendsTheDocumentedItemFormat) {
+  LoopbackServer server([](const Received&, int) { return respond(200, R"({"queue_id":"6772968756425294"})"); });
+  Config c = test_config("gcommerce", server.url(""));
+  c.server = "gcommerce-feed-test";
+  c.secrets = {{"email", "vendor@example.com"}, {"api_key", "key"}};
+  HttpClient client;
+  ServerStats stats;
+  Session s(*find_api("gcommerce"), c, client, nullptr, &stats, HttpHooks());
+  const Table& t = gcommerce("products");
+  std::map<std::string, std::string> options = {{"insert_via", "feed"}};
+  std::string why;
+  const int feed = choose_write_rule(t, "gcommerce_products", WriteKind::Insert, nullptr, &why, &options);
+  ASSERT_GE(feed, 0);
+  Writer w(s, t, feed, 10000, false);
+  Row row(t.columns.size());
+  row[t.column_index("product")] = "Dryer";
+  row[t.column_index("product_code")] = "F-1";
+  row[t.column_index("category_ids")] = "{8212,8211}";
+  row[t.column_index("images")] = "{https://x.test/1.jpg,https://x.test/2.jpg}";
+  row[t.column_index("made_in_usa")] = "t";
+  Row returned;
+  EXPECT_FALSE(w.write(row, Row(), std::nullopt, &returned));  // queued
+  row[t.column_index("product")] = "Dryer 2";
+  row[t.column_index("images")] = std::nullopt;
+  w.write(row, Row(), std::nullopt, &returned);
+  w.flush();
+  const std::vector<Received> got = server.received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].target, "/products_feed");
+  EXPECT_EQ(got[0].body,
+            R"({"items":[{"product":"Dryer","code":"F-1","category_ids":"8212,8211",)"
+            R"("images":"https://x.test/1.jpg///https://x.test/2.jpg","made_in_usa":"Y"},)"
+            R"({"product":"Dryer 2","code":"F-1","category_ids":"8212,8211","made_in_usa":"Y"}]})");
 }
 
 TEST(GCommerceWrite, ColumnsTheApiSetsCannotChange) {

@@ -86,6 +86,35 @@ TEST(GlocherTables, ANewProductNeedsANameAndImagesAreWriteOnly) {
   EXPECT_GE(choose_write_rule(t, "glocher_stock", WriteKind::Update, &shape, &why), 0) << why;
 }
 
+TEST(GlocherTables, ANamelessNewProductFailsBeforeAnyRequest) {
+  LoopbackServer server([](const Received&, int) { return respond(200, R"({"status":"OK","data":[]})"); });
+  Config c = config();
+  c.server = "glocher-not-null-test";
+  c.base_url = server.url("");
+  c.relname = "glocher_stock";
+  c.secrets = {{"email", "api@glocher.test"}, {"password", "pass"}};
+  HttpClient client;
+  ServerStats stats;
+  Session s(*find_api("glocher"), c, client, nullptr, &stats, HttpHooks());
+  const Table& t = table("stock");
+  std::string why;
+  Writer w(s, t, choose_write_rule(t, "glocher_stock", WriteKind::Insert, nullptr, &why), 1000, false);
+  Row named(t.columns.size()), nameless(t.columns.size());
+  named[t.column_index("name")] = "Bun";
+  for (Row* r : {&named, &nameless}) {
+    (*r)[t.column_index("price")] = "1";
+    (*r)[t.column_index("weight")] = "0.1";
+  }
+  try {
+    w.write_batch({named, nameless});
+    FAIL() << "a nameless product was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.sqlstate(), "23502");
+    EXPECT_NE(std::string(e.what()).find("\"name\""), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(server.received().empty());
+}
+
 TEST(GlocherTables, AnIdIsAPointLookupNamingTheShopAsShopId) {
   EXPECT_EQ(requests_for("carts", {{"id", kEq, 1}, {"status", kEq, 1}}, {vals({"509"}), vals({"paid"})}),
             (std::vector<std::string>{"GET /getCart?shop_id=42&id=509"}));
