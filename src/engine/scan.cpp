@@ -146,9 +146,18 @@ std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
     if (!usable) continue;
 
     plan.all_exact = exact;
+    // A detail column that takes its value from a pushed = condition (a filter
+    // the list applies) needs no per-row fetch.
+    auto filled = [&](const Column& c) {
+      if (!c.has(ColumnFlag::kFill)) return false;
+      for (size_t u = 0; u < plan.used.size(); ++u)
+        if (req.conds[plan.used[u]].column == c.name && req.conds[plan.used[u]].op == kEq && plan.binding_of[u] >= 0)
+          return true;
+      return false;
+    };
     for (const auto& col : req.needed) {
       const Column* c = table.column(col);
-      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0) plan.detail = true;
+      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0 && !filled(*c)) plan.detail = true;
       if (std::find(ep.lacks.begin(), ep.lacks.end(), col) != ep.lacks.end() && !ep.supplement_path.empty())
         plan.supplement = true;
     }
@@ -735,6 +744,15 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
       for (const auto& [col, val] : s.echo)
         if (col == c.name) (*out)[i] = val;
       continue;
+    }
+    if (!v) {
+      bool from_config = false;
+      for (const auto& [col, value] : ep.fill)
+        if (col == c.name) {
+          (*out)[i] = substitute_config(value, session_.config());
+          from_config = true;
+        }
+      if (from_config) continue;
     }
     std::string text, why;
     switch (json::decode(v, c.type, c.decode, &text, &why)) {

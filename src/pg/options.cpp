@@ -1,5 +1,6 @@
 // commerce_fdw PostgreSQL glue: options — validation (CREATE/ALTER SERVER,
 // USER MAPPING, FOREIGN TABLE) and resolution into the engine's Config.
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -92,11 +93,13 @@ void validate_options(List* options, Oid catalog) {
         }
         if ((is_server && c.server) || (is_table && c.table)) valid += std::string(valid.empty() ? "" : ", ") + c.name;
       }
+      const std::vector<std::string>* allowed = nullptr;
       for (const Api* a : all_apis())
         for (const auto& o : a->options)
           if (!o.secret && std::string(name) == o.name) {
             known = true;
             here = is_server || is_table;
+            if (!o.values.empty()) allowed = &o.values;
           }
       if (is_mapping) {
         valid.clear();
@@ -128,6 +131,12 @@ void validate_options(List* options, Oid catalog) {
           hnt = "http:// is accepted only for loopback hosts (localhost, 127.0.0.1, ::1).";
           state = "HV024";
         }
+      } else if (allowed && std::find(allowed->begin(), allowed->end(), std::string(value)) == allowed->end()) {
+        err = "invalid value for option \"" + std::string(name) + "\": \"" + std::string(value) + "\"";
+        hnt = "Valid values are: ";
+        for (size_t k = 0; k < allowed->size(); ++k) hnt += (k ? ", " : "") + (*allowed)[k];
+        hnt += ".";
+        state = "HV024";
       } else if (is_id_option(name)) {
         const std::string v = value;
         if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || v[0] == '0') {
