@@ -77,9 +77,11 @@ HttpResponse Session::send_raw(HttpRequest req) {
   }
 }
 
-void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as) {
+void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as,
+                   int retries) {
   std::string msg = api_.name + " " + req.display() + ": HTTP " + std::to_string(status);
   if (!remote_message.empty()) msg += ": " + remote_message;
+  if (retries > 0) msg += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
   const long kind = classify_as ? classify_as : status;
   std::string hint;
   if (kind == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
@@ -119,7 +121,7 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
   }
   // An error inside an HTTP 2xx answer is reported with that status, and
   // classified as a rejected request (or a refused login).
-  fail(req, resp.status, message, login ? 401 : app_error ? 400 : 0);
+  fail(req, resp.status, message, login ? 401 : app_error ? 400 : 0, resp.retries);
 }
 
 ApiResult Session::call(const ApiRequest& req) {
