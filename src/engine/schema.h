@@ -226,4 +226,14 @@ struct Table {
   const Column* column(const std::string& col) const;
 };
 
+// Catalog comments written by IMPORT FOREIGN SCHEMA, generated from the
+// declaration (describe.cpp): what the table reads and writes, and for a
+// column its remote field, type conversion, which conditions push and to
+// what, and whether it is detail-only, required, write-only, read-only or an
+// echo of a condition. Plain text, no secrets (declarations hold none).
+std::string describe_table(const std::string& api, const Table& t);
+std::string describe_column(const Table& t, const Column& c);
+// Whether the table declares a write of this kind (pg_relation_is_updatable).
+bool table_writes(const Table& t, WriteKind kind);
+
 }  // namespace cfdw

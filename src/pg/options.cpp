@@ -1,14 +1,28 @@
 // commerce_fdw PostgreSQL glue: options — validation (CREATE/ALTER SERVER,
 // USER MAPPING, FOREIGN TABLE) and resolution into the engine's Config.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <set>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string>
 
 #include "apis/apis.h"
 #include "engine/url.h"
 #include "pg/boundary.h"
 #include "pg/glue.h"
+#include "pg/ops.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+extern "C" {
+#include "storage/fd.h"
+}
+#pragma GCC diagnostic pop
 
 namespace cfdw::pg {
 
@@ -45,6 +59,17 @@ bool is_integer_option(const std::string& n) {
 // A remote id such as shop_id: a whole number, 1 or more, written without
 // leading zeros (it also goes into JSON bodies as a number).
 bool is_id_option(const std::string& n) { return n == "shop_id"; }
+
+// The user-mapping option naming a file of secrets in commerce_fdw.secret_dir.
+constexpr const char* kSecretFileOption = "secret";
+
+// A secret file name: [A-Za-z0-9_-]+ (no path, no dot files).
+bool valid_secret_name(const char* name) {
+  if (!*name || std::strlen(name) > 200) return false;
+  for (const char* p = name; *p; ++p)
+    if (!std::isalnum(static_cast<unsigned char>(*p)) && *p != '_' && *p != '-') return false;
+  return true;
+}
 
 // Every secret any API takes (a user mapping does not know its server's API
 // when validated, so it accepts any of them; use checks the API's own).
@@ -104,9 +129,16 @@ void validate_options(List* options, Oid catalog) {
       if (is_mapping) {
         valid.clear();
         for (const auto& s : secrets) valid += std::string(valid.empty() ? "" : ", ") + s;
-        known = here = secrets.count(name) > 0;
+        valid += ", " + std::string(kSecretFileOption);
+        known = here = secrets.count(name) > 0 || std::strcmp(name, kSecretFileOption) == 0;
       }
-      if (!is_mapping && secrets.count(name)) {
+      if (is_mapping && std::strcmp(name, kSecretFileOption) == 0) {
+        if (!valid_secret_name(value)) {
+          err = "invalid value for option \"secret\": \"" + std::string(value) + "\"";
+          hnt = "A secret file name consists of letters, digits, \"_\" and \"-\" only.";
+          state = "HV024";
+        }
+      } else if (!is_mapping && (secrets.count(name) || std::strcmp(name, kSecretFileOption) == 0)) {
         err = "option \"" + std::string(name) + "\" is a secret and belongs in a user mapping";
         hnt = "Use CREATE USER MAPPING ... OPTIONS (" + std::string(name) + " '...').";
       } else if (!known || !here) {
@@ -175,6 +207,13 @@ void validate_options(List* options, Oid catalog) {
       ereport(ERROR, (errcode(MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4])), errmsg("%s", error),
                       hint && *hint ? errhint("%s", hint) : 0));
   }
+  // A mapping takes its secrets from a file or inline, not both: which one
+  // wins would be a surprise either way.
+  if (is_mapping && option_value(options, kSecretFileOption) && list_length(options) > 1)
+    ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+                    errmsg("a user mapping with option \"secret\" takes no other options"),
+                    errhint("Put every secret option in the secret file, one key=value a line, or give them inline "
+                            "without \"secret\".")));
   if (is_server && !option_value(options, "api"))
     ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND), errmsg("option \"api\" is required"),
                     errhint("Use OPTIONS (api 'glance'), 'gcommerce', 'glocher' or 'extend'.")));
@@ -246,9 +285,127 @@ RelDesc* describe_relation(Relation rel) {
   return d;
 }
 
+// The server's operating system user, for hints.
+static const char* owner_name() {
+  const struct passwd* pw = getpwuid(geteuid());
+  return pw ? pw->pw_name : "postgres";
+}
+
+// The secret options of a mapping with OPTIONS (secret 'name'): read from
+// <commerce_fdw.secret_dir>/<name>, one key=value a line ('#' comments and
+// blank lines skipped). The file must be a regular file of the server's OS
+// user, unreadable to group and others (as PostgreSQL wants of its SSL key).
+// Errors never show a value from the file.
+static List* read_secret_file(const char* name, const char* server) {
+  const char* dir = secret_dir();
+  if (!*dir)
+    ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR),
+                    errmsg("the user mapping for server \"%s\" names secret file \"%s\", but "
+                           "commerce_fdw.secret_dir is not set", server, name),
+                    errhint("Set commerce_fdw.secret_dir in postgresql.conf to the directory of the secret files, "
+                            "then reload the configuration.")));
+  if (!valid_secret_name(name))
+    ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+                    errmsg("invalid secret file name \"%s\" in the user mapping for server \"%s\"", name, server)));
+  char* path = psprintf("%s/%s", dir, name);
+  const int fd = OpenTransientFile(path, O_RDONLY | PG_BINARY);
+  if (fd < 0)
+    ereport(ERROR, (errcode_for_file_access(),
+                    errmsg("could not open secret file \"%s\" for server \"%s\": %m", path, server)));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int e = errno;
+    CloseTransientFile(fd);
+    errno = e;
+    ereport(ERROR, (errcode_for_file_access(), errmsg("could not stat secret file \"%s\": %m", path)));
+  }
+  if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    CloseTransientFile(fd);
+    ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR),
+                    !S_ISREG(st.st_mode) ? errmsg("secret file \"%s\" is not a regular file", path)
+                    : st.st_uid != geteuid()
+                        ? errmsg("secret file \"%s\" does not belong to the database server's operating system user", path)
+                        : errmsg("secret file \"%s\" has group or world access", path),
+                    errdetail("A secret file must be owned by the user the server runs as and have permissions "
+                              "u=rw (0600) or less."),
+                    errhint("chown %s %s; chmod 600 %s", owner_name(), path, path)));
+  }
+  StringInfoData text;
+  initStringInfo(&text);
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0) {
+      const int e = errno;
+      CloseTransientFile(fd);
+      errno = e;
+      ereport(ERROR, (errcode_for_file_access(), errmsg("could not read secret file \"%s\": %m", path)));
+    }
+    if (n == 0) break;
+    appendBinaryStringInfo(&text, buf, int(n));
+    if (text.len > 65536) {
+      CloseTransientFile(fd);
+      ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR), errmsg("secret file \"%s\" is too large", path)));
+    }
+  }
+  CloseTransientFile(fd);
+
+  List* options = NIL;
+  int lineno = 0;
+  for (char* line = text.data; line && *line;) {
+    char* next = std::strchr(line, '\n');
+    if (next) *next++ = '\0';
+    ++lineno;
+    size_t len = std::strlen(line);
+    if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
+    while (*line == ' ' || *line == '\t') ++line;
+    if (*line == '\0' || *line == '#') {
+      line = next;
+      continue;
+    }
+    char* eq = std::strchr(line, '=');
+    if (!eq)
+      ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR),
+                      errmsg("line %d of secret file \"%s\" is not key=value", lineno, path)));
+    char* key_end = eq;
+    while (key_end > line && (key_end[-1] == ' ' || key_end[-1] == '\t')) --key_end;
+    *key_end = '\0';
+    const char* value = eq + 1;
+    bool known = false;
+    for (const Api* a : all_apis())
+      for (const auto& o : a->options) known |= o.secret && o.name == line;
+    if (!known) {
+      char* valid = nullptr;
+      if (!guarded([&] {
+            std::string v;
+            for (const auto& s : all_secrets()) v += (v.empty() ? "" : ", ") + s;
+            valid = pstrdup_nothrow(v);
+            if (!valid) throw std::bad_alloc();
+          }))
+        raise_captured();
+      ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+                      errmsg("invalid option \"%s\" on line %d of secret file \"%s\"", line, lineno, path),
+                      errhint("Valid options in a secret file are: %s", valid)));
+    }
+    if (option_value(options, line))
+      ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+                      errmsg("option \"%s\" appears twice in secret file \"%s\"", line, path)));
+    bool control = false;
+    for (const char* p = value; *p; ++p) control |= static_cast<unsigned char>(*p) < 0x20 || *p == 0x7f;
+    if (!*value || control)
+      ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+                      errmsg("option \"%s\" on line %d of secret file \"%s\" is %s", line, lineno, path,
+                             *value ? "not printable text" : "empty")));
+    options = lappend(options, makeDefElem(pstrdup(line), reinterpret_cast<Node*>(makeString(pstrdup(value))), -1));
+    line = next;
+  }
+  return options;
+}
+
 List* user_mapping_options(const RelDesc* d, Oid userid) {
   ForeignTable* ft = GetForeignTable(d->relid);
   UserMapping* um = GetUserMapping(userid, ft->serverid);
+  if (const char* file = option_value(um->options, kSecretFileOption)) um->options = read_secret_file(file, d->server);
   // Required secrets of this API.
   for (const auto& o : d->api->options) {
     if (!o.secret || !o.required) continue;
