@@ -20,7 +20,7 @@ if [ $# -gt 0 ]; then TARGETS=("$1"); shift; fi
 
 command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found (scripts/install-deps.sh installs clang)" >&2; exit 1; }
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-CXXFLAGS="-std=c++17 -O1 -g -fno-omit-frame-pointer -Wall -Isrc -Itest/fuzz $SAN"
+CXXFLAGS="-std=c++17 -O1 -g -fno-omit-frame-pointer -Wall -Wno-unneeded-internal-declaration -Isrc -Itest/fuzz $SAN"
 mkdir -p "$OUT/obj" "$OUT/artifacts"
 
 # Objects: the engine and API declarations with coverage instrumentation. The
