@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <string>
+#include <string_view>
 
 #include "apis/apis.h"
 #include "engine/url.h"
@@ -36,7 +37,7 @@ struct CommonOption {
 };
 const CommonOption kCommon[] = {
     {"api", true, false},
-    {"base_url", true, true},
+    {"base_url", true, false},
     {"shop_id", true, true},
     {"page_size", true, true},
     {"batch_size", true, true},
@@ -54,6 +55,22 @@ const CommonOption kCommon[] = {
 bool is_integer_option(const std::string& n) {
   return n == "page_size" || n == "batch_size" || n == "max_concurrency" || n == "max_retries" ||
          n == "timeout_ms" || n == "connect_timeout_ms" || n == "cache_ttl_ms" || n == "rate_limit_per_minute";
+}
+
+// Options that decide where a request and its credentials go: only the
+// server's owner sets them (a table's owner is not the server's owner, and a
+// table option would send the server's shared credentials anywhere).
+bool is_server_only(const std::string& n) { return n == "api" || n == "base_url" || n == "ca_file"; }
+
+// The offset of the first control character (a byte below 0x20, or 0x7F) in
+// s, or npos. Such a byte in a header value would end the header and start
+// another one; none has a place in any option.
+size_t control_char_at(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x20 || b == 0x7F) return i;
+  }
+  return std::string_view::npos;
 }
 
 // A remote id such as shop_id: a whole number, 1 or more, written without
@@ -106,9 +123,10 @@ void validate_options(List* options, Oid catalog) {
     const char* value = defGetString(def);
     char* error = nullptr;
     char* hint = nullptr;
+    char* errdetail_text = nullptr;
     const char* state = "HV00D";
     ok = guarded([&] {
-      std::string err, hnt, valid;
+      std::string err, hnt, valid, detail;
       std::set<std::string> secrets = all_secrets();
       bool known = false, here = false;
       for (const auto& c : kCommon) {
@@ -132,19 +150,42 @@ void validate_options(List* options, Oid catalog) {
         valid += ", " + std::string(kSecretFileOption);
         known = here = secrets.count(name) > 0 || std::strcmp(name, kSecretFileOption) == 0;
       }
-      if (is_mapping && std::strcmp(name, kSecretFileOption) == 0) {
+      const bool secret = secrets.count(name) > 0;
+      const bool secret_file = std::strcmp(name, kSecretFileOption) == 0;
+      size_t bad_byte = std::string_view::npos;
+      if (!is_mapping && (secret || secret_file)) {
+        err = "option \"" + std::string(name) + "\" is a secret and belongs in a user mapping";
+        hnt = "Use CREATE USER MAPPING ... OPTIONS (" + std::string(name) + " '...').";
+      } else if (is_table && is_server_only(name)) {
+        err = "invalid option \"" + std::string(name) + "\"";
+        hnt = "\"" + std::string(name) +
+              "\" is a server option: it decides where requests and credentials go, so only the server's "
+              "owner sets it (ALTER SERVER ... OPTIONS).";
+      } else if (!known || !here) {
+        err = "invalid option \"" + std::string(name) + "\"";
+        hnt = valid.empty() ? "There are no valid options in this context."
+                            : "Valid options in this context are: " + valid;
+      } else if ((bad_byte = control_char_at(value)) != std::string_view::npos) {
+        // Never echo the value: it may be a secret.
+        err = "invalid value for option \"" + std::string(name) + "\": it contains a control character";
+        if (!secret) {
+          const unsigned char byte = static_cast<unsigned char>(value[bad_byte]);
+          const char* hex = "0123456789ABCDEF";
+          detail = std::string("Byte 0x") + hex[byte >> 4] + hex[byte & 15] + " at offset " +
+                   std::to_string(bad_byte) + ".";
+        }
+        hnt = "Control characters (bytes 0x00-0x1F and 0x7F) are refused in every option value.";
+        state = "HV024";
+      } else if (secret && !*value) {
+        err = "invalid value for option \"" + std::string(name) + "\": it is empty";
+        hnt = "Set the credential the API expects.";
+        state = "HV024";
+      } else if (secret_file) {
         if (!valid_secret_name(value)) {
           err = "invalid value for option \"secret\": \"" + std::string(value) + "\"";
           hnt = "A secret file name consists of letters, digits, \"_\" and \"-\" only.";
           state = "HV024";
         }
-      } else if (!is_mapping && (secrets.count(name) || std::strcmp(name, kSecretFileOption) == 0)) {
-        err = "option \"" + std::string(name) + "\" is a secret and belongs in a user mapping";
-        hnt = "Use CREATE USER MAPPING ... OPTIONS (" + std::string(name) + " '...').";
-      } else if (!known || !here) {
-        err = "invalid option \"" + std::string(name) + "\"";
-        hnt = valid.empty() ? "There are no valid options in this context."
-                            : "Valid options in this context are: " + valid;
       } else if (std::string(name) == "api") {
         if (!find_api(value)) {
           err = "invalid value for option \"api\": \"" + std::string(value) + "\"";
@@ -199,12 +240,14 @@ void validate_options(List* options, Oid catalog) {
       if (!err.empty()) {
         error = pstrdup_nothrow(err);
         hint = pstrdup_nothrow(hnt);
+        errdetail_text = pstrdup_nothrow(detail);
         if (!error) throw std::bad_alloc();
       }
     });
     if (!ok) raise_captured();
     if (error)
       ereport(ERROR, (errcode(MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4])), errmsg("%s", error),
+                      errdetail_text && *errdetail_text ? errdetail("%s", errdetail_text) : 0,
                       hint && *hint ? errhint("%s", hint) : 0));
   }
   // A mapping takes its secrets from a file or inline, not both: which one
@@ -226,6 +269,20 @@ RelDesc* describe_relation_oid(Oid relid) {
   d->relid = relid;
   d->relname = get_rel_name(relid);
   d->server = server->servername;
+  // A table created before server-only options were refused on tables may
+  // still carry one: it is not used, and the table fails until it is dropped.
+  {
+    ListCell* lc;
+    foreach (lc, ft->options) {
+      DefElem* def = static_cast<DefElem*>(lfirst(lc));
+      if (is_server_only(def->defname))
+        ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+                        errmsg("foreign table \"%s\" has option \"%s\", which only a server may have",
+                               get_rel_name(relid), def->defname),
+                        errhint("ALTER FOREIGN TABLE %s OPTIONS (DROP %s);",
+                                quote_identifier(get_rel_name(relid)), def->defname)));
+    }
+  }
   d->options = list_concat(list_copy(server->options), ft->options);  // later (table) entries win
   const char* api_name = option_value(server->options, "api");
   const char* resource = nullptr;
@@ -449,6 +506,18 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid) {
     DefElem* def = static_cast<DefElem*>(lfirst(lc));
     c.secrets[def->defname] = strVal(def->arg);
   }
+  // Values stored before control characters were refused are not sent either.
+  foreach (lc, d->options) {
+    DefElem* def = static_cast<DefElem*>(lfirst(lc));
+    if (control_char_at(strVal(def->arg)) != std::string_view::npos)
+      throw Error(sqlstate::kFdwInvalidAttributeValue,
+                  "option \"" + std::string(def->defname) + "\" of foreign table \"" + c.relname +
+                      "\" or its server contains a control character");
+  }
+  for (const auto& [name, value] : c.secrets)
+    if (control_char_at(value) != std::string_view::npos)
+      throw Error(sqlstate::kFdwInvalidAttributeValue, "option \"" + name + "\" of the user mapping for server \"" +
+                                                           c.server + "\" contains a control character");
   if (c.base_url.empty())
     throw Error(sqlstate::kFdwOptionNameNotFound,
                 "server \"" + c.server + "\" needs option \"base_url\" (the " + c.api + " API has no default)",
