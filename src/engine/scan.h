@@ -86,6 +86,11 @@ class Scan {
   // count(*) plans: the total.
   int64_t count();
   int64_t requests_sent() const { return requests_; }
+  // Rows fetched and not yet returned by next().
+  size_t buffered() const { return ready_.size(); }
+  // The remote's row count over every series, once each has reported a total
+  // or been read to its end; -1 before.
+  int64_t reported_total() const;
 
  private:
   struct Series;
