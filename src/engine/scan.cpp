@@ -819,6 +819,17 @@ int64_t Scan::count_by_paging(size_t index) {
   }
   plan_.limit = limit;
   return rows;
+int64_t Scan::reported_total() const {
+  int64_t total = 0;
+  for (const auto& s : series_) {
+    if (s->total >= 0)
+      total += s->total;
+    else if (s->done)
+      total += s->received;
+    else
+      return -1;
+  }
+  return total;
 }
 
 }  // namespace cfdw

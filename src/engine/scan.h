@@ -96,6 +96,11 @@ class Scan {
   int64_t requests_sent() const { return requests_; }
   // Lowers the page cap (kMaxPagesPerSeries) for tests.
   void set_max_pages(long pages) { max_pages_ = pages; }
+  // Rows fetched and not yet returned by next().
+  size_t buffered() const { return ready_.size(); }
+  // The remote's row count over every series, once each has reported a total
+  // or been read to its end; -1 before.
+  int64_t reported_total() const;
 
  private:
   struct Series;

@@ -21,7 +21,8 @@ struct RelDesc {
   const Api* api;
   const Table* table;
   int natts;
-  int* column_of;  // attno-1 -> index in table->columns, -1 for dropped attributes
+  int* column_of;  // attno-1 -> index in table->columns, -1 for dropped and constant attributes
+  const char** constant_of;  // attno-1 -> the column's OPTIONS (constant '...') value, or nullptr
   List* options;   // merged DefElems: server, then table (the table's win)
   const char* server;
 };

@@ -276,6 +276,7 @@ Datum commerce_fdw_handler(PG_FUNCTION_ARGS) {
   r->ReScanForeignScan = cfdw_rescan;
   r->EndForeignScan = cfdw_end_scan;
   r->ExplainForeignScan = cfdw_explain_scan;
+  r->AnalyzeForeignTable = analyze_table;
   r->AddForeignUpdateTargets = add_update_targets;
   r->PlanForeignModify = plan_modify;
   r->BeginForeignModify = begin_modify;

@@ -112,8 +112,10 @@ TupleTableSlot* store_returned(ModifyState* st, TupleTableSlot* slot, const Row&
     const int col = i < d->natts ? d->column_of[i] : -1;
     slot->tts_isnull[i] = true;
     slot->tts_values[i] = (Datum)0;
-    if (att->attisdropped || col < 0 || !row[col]) continue;
-    slot->tts_values[i] = InputFunctionCall(&st->inputs[i], const_cast<char*>(row[col]->c_str()), st->ioparams[i],
+    const char* text = col >= 0 ? (row[col] ? row[col]->c_str() : nullptr)
+                                : (i < d->natts ? d->constant_of[i] : nullptr);  // a constant column
+    if (att->attisdropped || !text) continue;
+    slot->tts_values[i] = InputFunctionCall(&st->inputs[i], const_cast<char*>(text), st->ioparams[i],
                                             att->atttypmod);
     slot->tts_isnull[i] = false;
   }
@@ -138,7 +140,7 @@ void add_update_targets(PlannerInfo* root, Index rtindex, RangeTblEntry*, Relati
   for (const auto& key : d->table->key) {
     for (int i = 0; i < td->natts; ++i) {
       Form_pg_attribute att = TupleDescAttr(td, i);
-      if (att->attisdropped || d->table->columns[d->column_of[i]].name != key) continue;
+      if (att->attisdropped || d->column_of[i] < 0 || d->table->columns[d->column_of[i]].name != key) continue;
       Var* var = makeVar(rtindex, att->attnum, att->atttypid, att->atttypmod, att->attcollation, 0);
       add_row_identity_var(root, var, rtindex, psprintf("%s%s", kKeyPrefix, key.c_str()));
     }
@@ -175,6 +177,10 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
       TargetEntry* tle = lfirst_node(TargetEntry, lc1);
       const AttrNumber attno = AttrNumber(lfirst_int(lc2));
       const int col = d->column_of[attno - 1];
+      if (col < 0)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("column \"%s\" of foreign table \"%s\" is a constant and cannot be updated",
+                               get_attname(rte->relid, attno, false), d->relname)));
       changed[k] = d->table->columns[col].name.c_str();
       appendStringInfo(&changed_list, "%s%s", changed_list.len ? "," : "", changed[k]);
       Expr* e = tle->expr;

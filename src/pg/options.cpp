@@ -49,12 +49,15 @@ const CommonOption kCommon[] = {
     {"cache_ttl_ms", true, true},
     {"ca_file", true, false},
     {"max_response_bytes", true, true},
+    {"request_cost_ms", true, true},
+    {"async_capable", true, true},
     {"resource", false, true},
 };
 
 bool is_integer_option(const std::string& n) {
   return n == "page_size" || n == "batch_size" || n == "max_concurrency" || n == "max_retries" ||
-         n == "timeout_ms" || n == "connect_timeout_ms" || n == "cache_ttl_ms" || n == "rate_limit_per_minute";
+         n == "timeout_ms" || n == "connect_timeout_ms" || n == "cache_ttl_ms" || n == "rate_limit_per_minute" ||
+         n == "request_cost_ms";
 }
 
 // Options that decide where a request and its credentials go: only the
@@ -115,6 +118,7 @@ void validate_options(List* options, Oid catalog) {
   const bool is_server = catalog == ForeignServerRelationId;
   const bool is_table = catalog == ForeignTableRelationId;
   const bool is_mapping = catalog == UserMappingRelationId;
+  const bool is_column = catalog == AttributeRelationId;
 
   ListCell* lc;
   foreach (lc, options) {
@@ -144,6 +148,10 @@ void validate_options(List* options, Oid catalog) {
             here = is_server || is_table;
             if (!o.values.empty()) allowed = &o.values;
           }
+      if (is_column) {  // a foreign table's column: only a constant value (an account name)
+        valid = "constant";
+        known = here = std::string(name) == "constant";
+      }
       if (is_mapping) {
         valid.clear();
         for (const auto& s : secrets) valid += std::string(valid.empty() ? "" : ", ") + s;
@@ -226,11 +234,18 @@ void validate_options(List* options, Oid catalog) {
           hnt = "It must be a whole number of bytes, 1 or more.";
           state = "HV024";
         }
+      } else if (std::string(name) == "async_capable") {
+        bool b;
+        if (!parse_bool(value, &b)) {
+          err = "invalid value for option \"async_capable\": \"" + std::string(value) + "\"";
+          hnt = "It must be a boolean (true or false).";
+          state = "HV024";
+        }
       } else if (is_integer_option(name)) {
         char* end = nullptr;
         long v = std::strtol(value, &end, 10);
         const bool zero_ok = std::string(name) == "rate_limit_per_minute" || std::string(name) == "cache_ttl_ms" ||
-                             std::string(name) == "max_retries";
+                             std::string(name) == "max_retries" || std::string(name) == "request_cost_ms";
         if (!*value || *end || v < (zero_ok ? 0 : 1) || v > 100000000) {
           err = "invalid value for option \"" + std::string(name) + "\": \"" + value + "\"";
           hnt = zero_ok ? "It must be a whole number, 0 or more." : "It must be a whole number, 1 or more.";
@@ -322,11 +337,18 @@ RelDesc* describe_relation(Relation rel) {
   TupleDesc td = RelationGetDescr(rel);
   d->natts = td->natts;
   d->column_of = static_cast<int*>(palloc(sizeof(int) * std::max(1, td->natts)));
+  d->constant_of = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, td->natts)));
   for (int i = 0; i < td->natts; ++i) {
     Form_pg_attribute att = TupleDescAttr(td, i);
     d->column_of[i] = -1;
     if (att->attisdropped) continue;
     const char* attname = NameStr(att->attname);
+    // A column with OPTIONS (constant '...') is no remote column: every row
+    // holds that value (which account a row came from, in a partitioned table).
+    if (const char* k = option_value(GetForeignColumnOptions(d->relid, AttrNumber(i + 1)), "constant")) {
+      d->constant_of[i] = k;
+      continue;
+    }
     const int idx = d->table->column_index(attname);
     if (idx < 0) {
       StringInfoData names;

@@ -366,7 +366,7 @@ class ExtendAPI(SimAPI):
         segs = req.segments
         if len(segs) < 4 or segs[0].lower() != "restapi" or segs[1].lower() != "v1_0":
             return self.error_response(404, "No HTTP resource was found that matches the request URI.")
-        if segs[2] != self.cfg("client"):
+        if segs[2] not in self.cfg("client").split(","):
             return self.error_response(404, "Unknown client '%s'." % segs[2])
         rest = [self.resources.get(segs[3].lower(), segs[3])] + segs[4:]
         handler, params = self.router.match(req.method, rest)

@@ -20,7 +20,8 @@ Seed data (the same for every seed; see the README's G-Commerce section):
   uses its Glance SKUs), described in ``product_seed``; the next product is
   217058;
 * orders 1001..1012 with one to three items each (item ids ``2756910000 +
-  10 * n + k``); purchase orders 4001..4006; shipments 301..303; the next
+  10 * n + k``) — config ``gcommerce.order_count`` generates more, 1013 on, in
+  the same pattern; purchase orders 4001..4006; shipments 301..303; the next
   shipment is 304.
 """
 
@@ -213,6 +214,9 @@ class GCommerceAPI(SimAPI):
         "default_items_per_page": 10,
         # "Now" for created shipments and status changes (epoch seconds).
         "now": 1795435200,  # 2026-11-23 12:00:00 UTC
+        # Orders in the store: the 12 seeded ones, and generated ones (1013, ...)
+        # up to this count, added when the orders are next read (planner tests).
+        "order_count": 12,
     }
 
     def __init__(self, config):
@@ -297,7 +301,7 @@ class GCommerceAPI(SimAPI):
                    "phone": phone}
         return {
             "order_id": order_id, "user_id": user_id, "firstname": first, "lastname": last, "email": email,
-            "phone": phone, "status": ORDER_STATUS_SEED[n - 1], "timestamp": created,
+            "phone": phone, "status": ORDER_STATUS_SEED[(n - 1) % len(ORDER_STATUS_SEED)], "timestamp": created,
             "updated_at": created + 3600, "subtotal": subtotal, "discount": D(0), "shipping_cost": shipping_cost,
             "total": subtotal + shipping_cost, "notes": "Leave at the front desk" if n % 5 == 0 else None,
             "billing": dict(address), "shipping_address": dict(address),
@@ -785,7 +789,18 @@ class GCommerceAPI(SimAPI):
         })
         return out
 
+    def _ensure_orders(self):
+        """Generates orders up to the configured order_count (never removes any)."""
+        want = int(self.cfg("order_count"))
+        n = 12
+        while len(self.orders) < want:
+            n += 1
+            if 1000 + n not in self.orders:
+                o = self._seed_order(n)
+                self.orders[o["order_id"]] = o
+
     def _order(self, id):
+        self._ensure_orders()
         o = self.orders.get(int(id)) if str(id).isdigit() else None
         if o is None:
             raise ApiError(404, "Order not found")
@@ -805,6 +820,7 @@ class GCommerceAPI(SimAPI):
         return rows
 
     def list_orders(self, req):
+        self._ensure_orders()
         rows = self._customer_filters(req, list(self.orders.values()))
         keys = {"id": lambda o: o["order_id"], "date": lambda o: o["timestamp"], "status": lambda o: o["status"],
                 "total": lambda o: o["total"]}

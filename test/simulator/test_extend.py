@@ -53,6 +53,10 @@ class ExtendAccessTest(ExtendTestCase):
         self.assertEqual(body["orderHeader"]["orderNumber"], "100001")
         status, _, body = self.get("/Products?PAGECOUNT=2")
         self.assertEqual(len(body), 2)
+        # several clients (accounts) share the data
+        self.sim.config.set("extend.client", "ACME,NORTH")
+        status, _, body = self.request("GET", "/extend/RESTAPI/v1_0/NORTH/Products?pageCount=2", headers=AUTH)
+        self.assertEqual((status, len(body)), (200, 2))
 
 
 class ExtendReadTest(ExtendTestCase):

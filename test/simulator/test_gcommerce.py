@@ -126,6 +126,15 @@ class GCommerceReadTest(GCommerceTestCase):
         self.assertEqual((order["total"], order["shipping_cost"], order["shipment_ids"]), ("1594.25", "12.50", ["301"]))
         self.assertEqual(self.gc("GET", "/orders/999")[0], 404)
 
+    def test_order_count_generates_orders(self):
+        self.sim.config.set("gcommerce.order_count", 10000)
+        _, _, body = self.gc("GET", "/orders?items_per_page=2")
+        self.assertEqual(body["params"]["total_items"], "10000")
+        self.assertEqual([o["order_id"] for o in body["orders"]], ["11000", "10999"])
+        status, _, order = self.gc("GET", "/orders/5000")
+        self.assertEqual((status, order["order_id"]), (200, "5000"))
+        self.assertEqual(self.gc("GET", "/orders/11001")[0], 404)
+
     def test_purchase_orders_and_shipments(self):
         _, _, body = self.gc("GET", "/purchase_orders?user_id=7")
         self.assertEqual([o["purchase_order_id"] for o in body["purchase_orders"]], ["4005", "4001"])
