@@ -819,6 +819,8 @@ int64_t Scan::count_by_paging(size_t index) {
   }
   plan_.limit = limit;
   return rows;
+}
+
 int64_t Scan::reported_total() const {
   int64_t total = 0;
   for (const auto& s : series_) {
