@@ -245,16 +245,16 @@ Table customer_orders() {
       col("order_number_external", ColType::Text, "orderNumberExternal|orderHeader.orderNumberExternal"),
       col("order_type", ColType::Text, "orderType|orderHeader.orderType"),
       col("order_status", ColType::Text, "orderStatus|orderHeader.orderStatus", ColumnFlag::kReadOnly),
-      col("order_date", ColType::Date, "orderDate|orderHeader.orderDate"),
+      // Set by the ERP: the documented POST body has no order date.
+      col("order_date", ColType::Date, "orderDate|orderHeader.orderDate", ColumnFlag::kReadOnly),
       col("asked_delivery_date", ColType::Date, "askedDeliveryDate|orderHeader.askedDeliveryDate"),
       col("customer_number", ColType::Text, "customerNumber|orderHeader.customerNumber"),
-      // Header flags: the single order carries them, list items do not.
-      col("partial_delivery", ColType::Bool, "partialDelivery|orderHeader.partialDelivery"),
-      col("freight_free", ColType::Bool, "freightFree|orderHeader.freightFree"),
       col("customer_name", ColType::Text, "customerName", ColumnFlag::kReadOnly),
       col("total_price", ColType::Numeric, "totalPrice", ColumnFlag::kReadOnly),
       col("changed_at", ColType::TimestampTz, "changeDate", ColumnFlag::kReadOnly),
-      // Only the single order carries its rows: fetched per order when a query reads them.
+      // Only the single order carries its header flags and rows: fetched per order when a query reads them.
+      detail("partial_delivery", ColType::Bool, "orderHeader.partialDelivery"),
+      detail("freight_free", ColType::Bool, "orderHeader.freightFree"),
       detail("order_rows", ColType::Jsonb, "orderRows"),
       raw(),
   };
@@ -319,7 +319,7 @@ class Extend : public Api {
     if (resp.body.empty() || !doc.parse(resp.body, &why)) return message;
     const json::Value* info = json::get(doc.root(), "Information");
     if (info && json::kind(*info) == json::Kind::String && !json::text(*info).empty())
-      message += (message.empty() ? "" : ": ") + json::text(*info);
+      message += (message.empty() ? "" : message.back() == '.' ? " " : ": ") + json::text(*info);
     return message;
   }
 

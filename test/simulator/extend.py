@@ -744,6 +744,16 @@ class ExtendAPI(SimAPI):
 
     # ---------------------------------------------------------------- state
 
+    def patch(self, collection, key, field, value):
+        """``simctl patch extend products ART-1005 modifiedDate '"2026-11-23T13:00:00+00:00"'``:
+        changes a product as the ERP would (its change date among them)."""
+        if collection != "products":
+            raise ValueError("extend patch works on: products")
+        item = self.products.get(key)
+        if item is None:
+            raise ValueError("no extend product %s" % key)
+        item[field] = value
+
     def state(self, collection, params):
         """Remote state for ``simctl state extend <collection>``.
 
