@@ -53,3 +53,10 @@ WHERE type = 'invoiceReceipt' AND date >= '2026-11-20' ORDER BY id;
 \! $SIMCTL log --clear
 DROP VIEW invoices_to_issue;
 DROP TABLE paid_orders;
+
+-- the fields the documents name are columns: clients' contacts and addresses, products' serial-number and
+-- inventory flags
+SELECT id, jsonb_array_length(contacts) AS contacts, contacts->0->>'lastName' AS last_name, addresses
+FROM glance_clients WHERE id = 'C-1001';
+SELECT id, track_serial_numbers, is_with_inventory, is_physical FROM glance_products WHERE id IN (12, 13) ORDER BY id;
+\! $SIMCTL log --clear
