@@ -46,6 +46,15 @@ INSERT INTO extend_warehouse_stock_levels (warehouse, product_number) VALUES ('M
 DELETE FROM extend_warehouse_stock_levels WHERE warehouse = 'MMO';
 \! $SIMCTL log --clear
 
+-- a PUT that applies a difference is never repeated: a 503 to it fails the statement after one request
+-- (a second PUT could apply the difference twice)
+\! $SIMCTL fault --api extend --method PUT --status 503 --count 1
+UPDATE extend_warehouse_stock_levels SET balance = balance + 1
+WHERE warehouse = 'MAIN' AND product_number = 'ART-1010';
+\echo :LAST_ERROR_SQLSTATE
+\! $SIMCTL log --clear --status
+\! $SIMCTL state extend stock-levels --warehouse MAIN --product-number ART-1010
+
 -- The stock sync of docs/extend.md: Glance's warehouse 1 is what the webshop sells from; Extend's MAIN
 -- warehouse keeps the webshop's SKU as customer_product_number. One statement sets every level that differs.
 \! $SIMCTL reset
