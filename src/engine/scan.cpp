@@ -180,6 +180,16 @@ bool can_sort(const Table& table, const ScanPlan& plan, const std::string& colum
   return false;
 }
 
+bool remote_only(const Table& table, const ScanPlan& plan, size_t u) {
+  if (u >= plan.binding_of.size() || plan.binding_of[u] < 0) return false;
+  for (int e : plan.endpoints) {
+    const auto& bindings = table.reads[e].bindings;
+    const int b = plan.binding_of[u];
+    if (b >= int(bindings.size()) || !bindings[b].authoritative) return false;
+  }
+  return !plan.endpoints.empty();
+}
+
 bool can_count(const Table& table, const ScanPlan& plan) {
   if (!plan.all_exact || plan.endpoints.empty()) return false;
   for (int e : plan.endpoints) {

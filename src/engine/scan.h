@@ -55,6 +55,10 @@ struct ScanRequest {
 std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req);
 // Whether the table can return rows sorted by `column` (desc) for these conditions.
 bool can_sort(const Table& table, const ScanPlan& plan, const std::string& column);
+// Whether the plan's used condition u (an index into plan.used) is applied by
+// the remote on a column its rows lack (Binding::authoritative): PostgreSQL
+// must not recheck it.
+bool remote_only(const Table& table, const ScanPlan& plan, size_t u);
 // Whether count(*) can be answered from the remote total for this plan.
 bool can_count(const Table& table, const ScanPlan& plan);
 // Estimated requests for the plan (planner costs).

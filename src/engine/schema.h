@@ -68,6 +68,10 @@ enum class ValueFormat {
   // no zone offset makes the remote return less. Timestamps as IsoSeconds.
   IsoDayBefore,
   IsoDayAfter,
+  // The same widening for an API that takes dates only (YYYY-MM-DD): a bound
+  // on a timestamp column becomes the day before (lower) or after (upper).
+  DateDayBefore,
+  DateDayAfter,
   EpochSeconds,
   LikeCore,   // a LIKE/ILIKE pattern reduced to its longest literal run
 };
@@ -91,6 +95,10 @@ struct Binding {
   // shape the request.
   bool exact = true;
   bool required = false;       // the endpoint cannot be used without it
+  // The remote applies the condition and this endpoint's rows do not carry the
+  // column (it reads NULL): PostgreSQL must not recheck the condition against
+  // that NULL, so the planner leaves it out of the local filter.
+  bool authoritative = false;
 };
 
 enum class PagingStyle {
@@ -206,6 +214,10 @@ struct ConflictCheck {
   std::string column;    // "email"
   int endpoint = -1;     // read endpoint used for the lookup (its binding on `column`)
   bool ignore_case = false;  // the remote treats values differing only in case as the same (emails)
+  // Further key columns: a remote row conflicts only when each of them the new
+  // row gives (non-NULL) is equal too (numbers compared as numbers). Those the
+  // lookup endpoint binds with = are sent in the same request.
+  std::vector<std::string> also;
 };
 
 struct Table {

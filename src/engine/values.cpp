@@ -78,6 +78,13 @@ bool format_value(const std::string& v, ValueFormat format, std::string* out) {
       *out = s;
       return true;
     }
+    case ValueFormat::DateDayBefore:
+    case ValueFormat::DateDayAfter: {
+      long long secs;
+      if (v.size() < 10 || !canonical_to_epoch(v.substr(0, 10), &secs)) return false;
+      *out = civil_of_days(secs / 86400 + (format == ValueFormat::DateDayBefore ? -1 : 1));
+      return true;
+    }
     case ValueFormat::EpochSeconds: {
       long long secs;
       if (!canonical_to_epoch(v, &secs)) return false;

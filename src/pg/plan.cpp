@@ -34,6 +34,7 @@ struct EnginePlan {
   char* serialized;
   int nused;
   int* used;          // indexes into the offered conditions
+  bool* remote_only;  // per used condition: applied by the remote alone, not rechecked
   bool all_exact;
   double requests;
   bool sorted;        // the remote sorts as asked
@@ -199,6 +200,7 @@ EnginePlan engine_plan(PlannerInfo* root, RelOptInfo* rel, double tuples, RelDes
   const double latency_ms = request_cost_ms(d);
   const int ncond = list_length(conds);
   ep.used = static_cast<int*>(palloc0(sizeof(int) * std::max(1, ncond)));
+  ep.remote_only = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, ncond)));
   const bool ok = guarded([&] {
     std::vector<CondInfo*> cinfo;
     ListCell* lc;
@@ -228,7 +230,10 @@ EnginePlan engine_plan(PlannerInfo* root, RelOptInfo* rel, double tuples, RelDes
     ep.sorted = !plan->sort_column.empty();
     ep.all_exact = plan->all_exact;
     ep.nused = int(plan->used.size());
-    for (size_t u = 0; u < plan->used.size(); ++u) ep.used[u] = plan->used[u];
+    for (size_t u = 0; u < plan->used.size(); ++u) {
+      ep.used[u] = plan->used[u];
+      ep.remote_only[u] = remote_only(*d->table, *plan, u);
+    }
     ep.serialized = pstrdup_nothrow(plan->serialize());
     if (!ep.serialized) throw std::bad_alloc();
     ep.ok = true;
@@ -555,7 +560,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
   } else {
     conds = extract_conds(root, foreignrel, d, scan_clauses);
     nclauses = list_length(scan_clauses);
-    local = extract_actual_clauses(scan_clauses, false);  // PostgreSQL rechecks everything
+    local = scan_clauses;  // PostgreSQL rechecks everything (but what the remote alone can apply; below)
     List* priv = best_path->fdw_private;
     if (priv) {
       const char* s = strVal(linitial(priv));
@@ -578,6 +583,20 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
                     errdetail("The %s API can only read %s for given %s values.", d->api->name.c_str(),
                               t->name.c_str(), cols.data),
                     t->required_hint.empty() ? 0 : errhint("%s", t->required_hint.c_str())));
+  }
+  if (!count_only) {
+    // A condition on a column the chosen endpoint's rows lack, which the remote
+    // applies (Binding::authoritative), is not rechecked against that NULL.
+    List* rechecked = NIL;
+    ListCell* lc;
+    foreach (lc, local) {
+      RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
+      bool skip = false;
+      for (int u = 0; u < ep.nused; ++u)
+        if (ep.remote_only[u] && static_cast<CondInfo*>(list_nth(conds, ep.used[u]))->rinfo == ri) skip = true;
+      if (!skip) rechecked = lappend(rechecked, ri);
+    }
+    local = extract_actual_clauses(rechecked, false);
   }
   List* fdw_exprs = NIL;
   StringInfoData arrays;
