@@ -351,7 +351,7 @@ struct HttpClient::Impl {
   // Hands the attempts libcurl has finished to their batches.
   void collect();
   // Registers libcurl's sockets with the epoll set and arms the timer.
-  int prepare_wait();
+  int prepare_wait(bool now);
 
   MultiHandle multi;  // owns the connection cache
   EasyPool pool;      // declared after `multi`: easy handles are cleaned up first
@@ -688,7 +688,7 @@ namespace {
 
 }  // namespace
 
-int HttpClient::Impl::prepare_wait() {
+int HttpClient::Impl::prepare_wait(bool now_please) {
   if (epoll_fd < 0) {
     epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd < 0) fail_errno("create an epoll set");
@@ -728,7 +728,7 @@ int HttpClient::Impl::prepare_wait() {
   }
   // The timer: libcurl's own timeout, the next due attempt, at most one slice.
   const double now = monotonic_ms();
-  double wait = kWaitSliceMs;
+  double wait = now_please ? 0 : kWaitSliceMs;
   long curl_ms = -1;
   if (curl_multi_timeout(multi.get(), &curl_ms) == CURLM_OK && curl_ms >= 0) wait = std::min(wait, double(curl_ms));
   for (const Batch* b : live)
@@ -788,10 +788,10 @@ bool HttpClient::progress(Async& batch) { return batch.batch().step(); }
 
 std::vector<HttpResponse> HttpClient::take(Async& batch) { return batch.batch().take(); }
 
-int HttpClient::prepare_wait() { return impl_->prepare_wait(); }
+int HttpClient::prepare_wait(bool now) { return impl_->prepare_wait(now); }
 
 int HttpClient::new_wait_fd() {
-  const int fd = fcntl(impl_->prepare_wait(), F_DUPFD_CLOEXEC, 0);
+  const int fd = fcntl(impl_->prepare_wait(false), F_DUPFD_CLOEXEC, 0);
   if (fd < 0) fail_errno("duplicate a descriptor");
   return fd;
 }

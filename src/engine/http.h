@@ -122,12 +122,12 @@ class HttpClient {
   // set holding libcurl's sockets and a timerfd) that becomes readable when a
   // socket is ready, when libcurl's timeout, a retry or a rate-limit wait is
   // due, when a batch is complete, and at most kWaitSliceMs after this call
-  // (so that a waiter can look at interrupts). prepare_wait() refreshes it and
-  // returns it; the descriptor stays the client's. new_wait_fd() returns a
+  // (so that a waiter can look at interrupts); with `now`, at once.
+  // prepare_wait() refreshes it and returns it; the descriptor stays the client's. new_wait_fd() returns a
   // duplicate the caller closes (several waiters may each register their own
   // descriptor for the same set).
   static constexpr int kWaitSliceMs = 50;
-  int prepare_wait();
+  int prepare_wait(bool now = false);
   int new_wait_fd();
 
  private:

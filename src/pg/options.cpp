@@ -34,6 +34,7 @@ const CommonOption kCommon[] = {
     {"ca_file", true, false},
     {"max_response_bytes", true, true},
     {"resource", false, true},
+    {"async_capable", true, true},
 };
 
 bool is_integer_option(const std::string& n) {
@@ -53,6 +54,12 @@ std::set<std::string> all_secrets() {
     for (const auto& o : a->options)
       if (o.secret) s.insert(o.name);
   return s;
+}
+
+std::string lower_ascii(const char* s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 const char* option_value(List* options, const char* name) {
@@ -142,6 +149,14 @@ void validate_options(List* options, Oid catalog) {
             std::strtoll(value, nullptr, 10) < 1 || std::strtoll(value, nullptr, 10) > (1LL << 40)) {
           err = "invalid value for option \"max_response_bytes\": \"" + v + "\"";
           hnt = "It must be a whole number of bytes, 1 or more.";
+          state = "HV024";
+        }
+      } else if (std::string(name) == "async_capable") {
+        const std::string v = lower_ascii(value);
+        if (v != "true" && v != "false" && v != "on" && v != "off" && v != "yes" && v != "no" && v != "1" &&
+            v != "0" && v != "t" && v != "f") {
+          err = "invalid value for option \"async_capable\": \"" + std::string(value) + "\"";
+          hnt = "It must be a boolean: true or false.";
           state = "HV024";
         }
       } else if (is_integer_option(name)) {

@@ -476,6 +476,11 @@ void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* inp
                                                                           NIL, nullptr, NIL)));
 }
 
+const RelDesc* planned_table(RelOptInfo* rel) {
+  const PlanState* ps = static_cast<const PlanState*>(rel->fdw_private);
+  return ps && !ps->count_only ? ps->desc : nullptr;
+}
+
 ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntableid, ForeignPath* best_path,
                       List* tlist, List* scan_clauses, Plan* outer_plan) {
   PlanState* ps = static_cast<PlanState*>(foreignrel->fdw_private);
