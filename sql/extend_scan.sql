@@ -90,8 +90,29 @@ ALTER FOREIGN TABLE extend_products OPTIONS (DROP page_size);
 -- LIMIT with every condition applied remotely shapes pageCount
 SELECT product_number, name FROM extend_products LIMIT 3;
 \! $SIMCTL log --clear
--- changed_at >= -> modifiedDateFrom
+-- changed_at >= -> modifiedDateFrom. The list items (ProductListItem) carry no change date: the remote's
+-- filter decides, PostgreSQL does not recheck it against the NULL (which would drop every row)
 SELECT product_number, changed_at FROM extend_products WHERE changed_at >= '2026-11-06' ORDER BY 1;
+\! $SIMCTL log --clear
+-- and < / <= -> modifiedDateTo; the list columns
+SELECT product_number, name, created_at, unit, cost, currency, country_of_origin, supply_mode, manufacturer,
+       manufacturer_product_number, gtin, warehouse, changed_at
+FROM extend_products WHERE changed_at >= '2026-11-06' AND changed_at <= '2026-11-07 08:00:00+00' ORDER BY 1;
+\! $SIMCTL log --clear
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT product_number FROM extend_products WHERE changed_at >= '2026-11-06' AND changed_at < '2026-11-07';
+-- the single product has its dates: changed_at is filled, and a condition on it is checked by PostgreSQL
+SELECT product_number, changed_at FROM extend_products
+WHERE product_number = 'ART-1037' AND changed_at >= '2026-11-06';
+SELECT product_number, changed_at FROM extend_products
+WHERE product_number = 'ART-1036' AND changed_at >= '2026-11-06';
+\! $SIMCTL log --clear
+-- name = -> productName (matched case-insensitively by the API: PostgreSQL keeps the exact match);
+-- warehouse = -> warehouse
+SELECT product_number, name, warehouse FROM extend_products WHERE name = 'Oak chair Classic' AND warehouse = 'MAIN';
+SELECT product_number FROM extend_products WHERE name = 'oak chair classic';
+\! $SIMCTL log --clear
+SELECT count(*) FROM extend_products WHERE warehouse = 'GBG';
 \! $SIMCTL log --clear
 
 -- customers: customer_number, name, email (-> email2), changed_at (-> changedAfterDate)

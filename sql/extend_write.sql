@@ -28,8 +28,10 @@ UPDATE extend_product_availability SET available_balance = 0 WHERE product_numbe
 DELETE FROM extend_customer_orders WHERE order_number = '100001';
 \! $SIMCTL log --clear
 
--- customer orders: INSERT -> POST CustomerOrders, the header from the columns, the rows from order_rows
--- (sent as they are); RETURNING gives the order number and status the ERP gave it
+-- customer orders: INSERT -> POST CustomerOrders, the header from the columns (the documented ones:
+-- orderType, orderNumberExternal, customerNumber, askedDeliveryDate, partialDelivery, freightFree; the ERP
+-- dates the order itself, so order_date is not sent), the rows from order_rows (sent as they are);
+-- RETURNING gives the order number and status the ERP gave it
 INSERT INTO extend_customer_orders (order_number_external, customer_number, order_date, asked_delivery_date,
                                     order_rows)
 VALUES ('GC-70001', '10003', '2026-11-23', '2026-11-30',
@@ -40,6 +42,16 @@ RETURNING order_number, order_number_external, order_status, order_type, order_d
           jsonb_array_length(order_rows) AS rows;
 \! $SIMCTL log --clear
 \! $SIMCTL state extend orders --order-number-external GC-70001
+-- the header flags: partial_delivery and freight_free (detail columns: the list items lack them)
+INSERT INTO extend_customer_orders (order_type, order_number_external, customer_number, partial_delivery,
+                                    freight_free, order_rows)
+VALUES ('WebshopOrder', 'GC-70009', '10003', false, true,
+        '[{"product": {"productNumber": "ART-1002"}, "salesData": {"quantity": 1}}]')
+RETURNING order_number, order_type, partial_delivery, freight_free;
+\! $SIMCTL log --clear
+SELECT order_number_external, partial_delivery, freight_free FROM extend_customer_orders
+WHERE order_number_external IN ('GC-70001', 'GC-70009') ORDER BY 1;
+\! $SIMCTL log --clear
 
 -- the idempotent order insert: ON CONFLICT DO NOTHING looks each order_number_external up first and
 -- places only the orders the ERP does not have. First run: GC-70001 exists, GC-70002 is new

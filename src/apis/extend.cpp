@@ -114,22 +114,85 @@ Table product_availability() {
   return t;
 }
 
+// A bound the remote applies on a column its rows lack (the product list
+// carries no change date): PostgreSQL does not recheck it against NULL.
+Binding remote_bound(Binding b) {
+  b.authoritative = true;
+  return b;
+}
+
 Table products() {
   Table t;
   t.name = "products";
-  // List items are flat; the single product nests its data under productData.
+  // List items are flat (ProductListItem, without a change date); the single
+  // product nests its data under productData and its dates under productDates.
   t.columns = {
       col("product_number", ColType::Text, "productNumber"),
       col("name", ColType::Text, "productName|productData.productName"),
-      col("changed_at", ColType::TimestampTz, "modifiedDate|productData.productDates.changedDate"),
+      col("created_at", ColType::TimestampTz, "createDate|productDates.createdDate"),
+      col("unit", ColType::Text, "productUnit|productData.productUnit"),
+      col("cost", ColType::Numeric, "cost|productData.cost"),
+      col("currency", ColType::Text, "currency|productData.currency"),
+      col("country_of_origin", ColType::Text, "countryOfOrigin|productData.countryOfOrigin"),
+      col("supply_mode", ColType::Text, "supplyMode|productData.supplyMode"),
+      col("manufacturer", ColType::Text, "manufacturer|productData.manufacturer"),
+      col("manufacturer_product_number", ColType::Text,
+          "manufacturerProductNumber|productData.manufacturerProductNumber"),
+      col("gtin", ColType::TextArray, "gtinNumberList|productData.gtinNumberList"),
+      col("warehouse", ColType::Text, "warehouse|productData.warehouse"),
+      // Only Products/{id} has it; list rows read NULL (the list's date bounds are the remote's alone).
+      col("changed_at", ColType::TimestampTz, "productDates.changedDate|productData.productDates.changedDate"),
       raw(),
   };
   t.reads = {
       one("by number", "/Products/{product_number}", "product_number"),
-      offset_list("/Products", {changed_since("changed_at", "modifiedDateFrom")}),
+      offset_list("/Products", {loose_eq("name", "productName"), query_eq("warehouse", "warehouse"),
+                                remote_bound(changed_since("changed_at", "modifiedDateFrom")),
+                                remote_bound(upper("changed_at", "modifiedDateTo", ValueFormat::IsoSeconds))}),
   };
   t.no_delete_reason = "products are read-only through the API";
   t.est_rows = 5000;
+  return t;
+}
+
+// Stock levels of a (3PL) warehouse, set or adjusted by the webshop.
+Table warehouse_stock_levels() {
+  Table t;
+  t.name = "warehouse_stock_levels";
+  t.columns = {
+      // The condition's warehouse when an item does not repeat it.
+      col("warehouse", ColType::Text, "warehouse", ColumnFlag::kFill),
+      col("product_number", ColType::Text, "productNumber"),
+      col("customer_product_number", ColType::Text, "customerProductNumber"),
+      col("notes", ColType::Text, "notes"),
+      col("balance", ColType::Numeric, "balance"),
+      col("warehouse_name", ColType::Text, "warehouseName", ColumnFlag::kReadOnly),
+      raw(),
+  };
+  Binding warehouse = query_in("warehouse", "warehouse");
+  warehouse.required = true;
+  t.reads = {numbered_list("/WarehouseStockLevels", "stockLevelItemList",
+                           {warehouse, query_eq("product_number", "productNumber")})};
+  t.required = {"warehouse"};
+  t.required_hint = "Stock levels are listed per warehouse: add WHERE warehouse = '...' (or IN (...)).";
+  t.key = {"warehouse", "product_number"};
+  const std::vector<BodyField> item = {field("warehouse", "warehouse", true),
+                                       field("productNumber", "product_number", true),
+                                       field("customerProductNumber", "customer_product_number"),
+                                       field("notes", "notes")};
+  std::vector<BodyField> set_body = item, adjust_body = item;
+  set_body.push_back(field("balance", "balance", true));
+  adjust_body.push_back(field("balanceDifference", "balance", true));
+  // The answer is {code?, Message, Information}, not the item: RETURNING raw shows it.
+  WriteRule adjust = update_delta("adjust", "balance", "PUT", "/WarehouseStockLevels", adjust_body, "", 0, "", {});
+  t.writes = {
+      insert("set", "POST", "/WarehouseStockLevels", set_body, "", {}),
+      adjust,
+      update("set", {"balance", "customer_product_number", "notes"}, "POST", "/WarehouseStockLevels", set_body, "",
+             {}),
+  };
+  t.no_delete_reason = "the Extend API has no request that deletes a stock level";
+  t.est_rows = 500;
   return t;
 }
 
@@ -182,13 +245,16 @@ Table customer_orders() {
       col("order_number_external", ColType::Text, "orderNumberExternal|orderHeader.orderNumberExternal"),
       col("order_type", ColType::Text, "orderType|orderHeader.orderType"),
       col("order_status", ColType::Text, "orderStatus|orderHeader.orderStatus", ColumnFlag::kReadOnly),
-      col("order_date", ColType::Date, "orderDate|orderHeader.orderDate"),
+      // Set by the ERP: the documented POST body has no order date.
+      col("order_date", ColType::Date, "orderDate|orderHeader.orderDate", ColumnFlag::kReadOnly),
       col("asked_delivery_date", ColType::Date, "askedDeliveryDate|orderHeader.askedDeliveryDate"),
       col("customer_number", ColType::Text, "customerNumber|orderHeader.customerNumber"),
       col("customer_name", ColType::Text, "customerName", ColumnFlag::kReadOnly),
       col("total_price", ColType::Numeric, "totalPrice", ColumnFlag::kReadOnly),
       col("changed_at", ColType::TimestampTz, "changeDate", ColumnFlag::kReadOnly),
-      // Only the single order carries its rows: fetched per order when a query reads them.
+      // Only the single order carries its header flags and rows: fetched per order when a query reads them.
+      detail("partial_delivery", ColType::Bool, "orderHeader.partialDelivery"),
+      detail("freight_free", ColType::Bool, "orderHeader.freightFree"),
       detail("order_rows", ColType::Jsonb, "orderRows"),
       raw(),
   };
@@ -214,14 +280,16 @@ Table customer_orders() {
              {field("orderHeader.orderType", "order_type"),
               field("orderHeader.orderNumberExternal", "order_number_external"),
               field("orderHeader.customerNumber", "customer_number", true),
-              field("orderHeader.orderDate", "order_date"),
               field("orderHeader.askedDeliveryDate", "asked_delivery_date"),
+              field("orderHeader.partialDelivery", "partial_delivery"),
+              field("orderHeader.freightFree", "freight_free"),
               field("orderRows", "order_rows", true)},
              "",
              {{"order_number", "orderHeader.orderNumber"}, {"order_number_external", "orderHeader.orderNumberExternal"},
               {"order_type", "orderHeader.orderType"}, {"order_status", "orderHeader.orderStatus"},
               {"order_date", "orderHeader.orderDate"}, {"asked_delivery_date", "orderHeader.askedDeliveryDate"},
-              {"customer_number", "orderHeader.customerNumber"}, {"order_rows", "orderRows"}}),
+              {"customer_number", "orderHeader.customerNumber"}, {"partial_delivery", "orderHeader.partialDelivery"},
+              {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}}),
   };
   // A retried sync must not place an order twice: look its external number up first.
   t.conflict = ConflictCheck{"order_number_external", 1};
@@ -239,7 +307,20 @@ class Extend : public Api {
     default_rate_per_minute = 300;  // the standard endpoint group's x-ratelimit-limit
     default_burst = 10;
     default_concurrency = 4;
-    tables = {product_prices(), product_availability(), products(), customers(), customer_orders()};
+    tables = {product_prices(), product_availability(), products(), warehouse_stock_levels(), customers(),
+              customer_orders()};
+  }
+
+  // {"Message": ...} and, from the stock-level requests, {"Message", "Information"}: both are shown.
+  std::string error_message(const HttpResponse& resp) const override {
+    std::string message = Api::error_message(resp);
+    json::Doc doc;
+    std::string why;
+    if (resp.body.empty() || !doc.parse(resp.body, &why)) return message;
+    const json::Value* info = json::get(doc.root(), "Information");
+    if (info && json::kind(*info) == json::Kind::String && !json::text(*info).empty())
+      message += (message.empty() ? "" : message.back() == '.' ? " " : ": ") + json::text(*info);
+    return message;
   }
 
   void authenticate(Session& session, HttpRequest& req) const override {

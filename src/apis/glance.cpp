@@ -33,6 +33,13 @@ Endpoint one(const std::string& name, const std::string& path, const std::string
   return endpoint(name, "GET", path, "data", Shape::Object, {path_eq(column, column)});
 }
 
+// Read-only, and filled from the pushed = condition when the row does not carry it.
+Column fill_read_only(const std::string& name, ColType type, const std::string& path) {
+  Column c = col(name, type, path, ColumnFlag::kFill);
+  c.flags |= unsigned(ColumnFlag::kReadOnly);
+  return c;
+}
+
 Table inventory() {
   Table t;
   t.name = "inventory";
@@ -108,6 +115,52 @@ Table inventory_adjustments() {
   return t;
 }
 
+Table warehouses() {
+  Table t;
+  t.name = "warehouses";
+  t.columns = {
+      col("id", ColType::Int8, "id"),
+      col("name", ColType::Text, "name"),
+      col("code", ColType::Text, "code"),
+      col("is_active", ColType::Bool, "isActive"),
+      col("is_default", ColType::Bool, "isDefault"),
+      raw(),
+  };
+  t.reads = {one("by id", "/warehouses/{id}", "id"), list("/warehouses", {})};
+  t.no_delete_reason = "warehouses are read-only through the API";
+  t.est_rows = 10;
+  return t;
+}
+
+// Stock movements: what changed, for jobs that read only that. Only the query
+// parameters are documented; the fields are read under the names seen in
+// Glance's other objects and common alternatives, and raw keeps the object.
+Table inventory_movements() {
+  Table t;
+  t.name = "inventory_movements";
+  t.columns = {
+      col("id", ColType::Int8, "id|movementId"),
+      col("product_id", ColType::Int8, "productId|product.id|product_id", ColumnFlag::kFill),
+      col("warehouse_id", ColType::Int8, "warehouseId|warehouse.id|warehouse_id", ColumnFlag::kFill),
+      col("type", ColType::Text, "type|movementType", ColumnFlag::kFill),
+      col("quantity", ColType::Numeric, "quantity|amount|change"),
+      col("created_at", ColType::TimestampTz, "createdAt|date|created_at"),
+      raw(),
+  };
+  // startDate/endDate are dates the remote compares in its own time zone: a
+  // bound widens by a day so no offset makes the remote return less;
+  // PostgreSQL applies the exact range.
+  Binding from = lower("created_at", "startDate", ValueFormat::DateDayBefore);
+  Binding to = upper("created_at", "endDate", ValueFormat::DateDayAfter);
+  from.exact = to.exact = false;
+  t.reads = {list("/inventory/movements", {query_eq("product_id", "productId"),
+                                           query_eq("warehouse_id", "warehouseId"), query_eq("type", "type"), from,
+                                           to})};
+  t.no_delete_reason = "movements are a read-only record of stock changes";
+  t.est_rows = 5000;
+  return t;
+}
+
 Table products() {
   Table t;
   t.name = "products";
@@ -124,6 +177,8 @@ Table products() {
       col("buying_price", ColType::Numeric, "buyingPrice"),
       col("min_stock_level", ColType::Numeric, "minStockLevel"),
       col("max_stock_level", ColType::Numeric, "maxStockLevel"),
+      col("track_serial_numbers", ColType::Bool, "trackSerialNumbers"),
+      col("is_with_inventory", ColType::Bool, "isWithInventory"),
       col("is_active", ColType::Bool, "isActive"),
       col("created_at", ColType::TimestampTz, "createdAt", ColumnFlag::kReadOnly),
       col("updated_at", ColType::TimestampTz, "updatedAt", ColumnFlag::kReadOnly),
@@ -161,6 +216,9 @@ Table clients() {
       col_w("contact_last_name", ColType::Text, "contacts.0.lastName", "contact.lastName"),
       col_w("contact_phone", ColType::Text, "contacts.0.phoneNumber", "contact.phoneNumber"),
       col_w("contact_email", ColType::Text, "contacts.0.email", "contact.email"),
+      // Every contact and address as the API lists them (contact{} above writes the first contact).
+      col("contacts", ColType::Jsonb, "contacts", ColumnFlag::kReadOnly),
+      col("addresses", ColType::Jsonb, "addresses", ColumnFlag::kReadOnly),
       col("balance", ColType::Numeric, "balance", ColumnFlag::kReadOnly),
       col("created_at", ColType::TimestampTz, "createdAt", ColumnFlag::kReadOnly),
       echo("search"),
@@ -187,7 +245,8 @@ Table documents() {
   Table t;
   t.name = "documents";
   t.columns = {
-      col("id", ColType::Text, "id|visibleId", ColumnFlag::kReadOnly),
+      // The visible id (D-5001) is the document's key, as for clients; "id" where only that is given.
+      col("id", ColType::Text, "visibleId|id", ColumnFlag::kReadOnly),
       col("type", ColType::Text, "type"),
       col("number", ColType::Text, "number", ColumnFlag::kReadOnly),
       col("date", ColType::Date, "date"),
@@ -202,8 +261,14 @@ Table documents() {
       col("notes", ColType::Text, "notes"),
       col("send_to_client", ColType::Bool, "sendToClient"),
       echo("search"),
+      // Open (not yet closed) documents; the condition's value when the row does not say.
+      fill_read_only("open", ColType::Bool, "open|isOpen"),
+      // Documents with a line of this SKU: a filter column echoing its term, like search.
+      echo("sku"),
       raw(),
   };
+  Binding open = query_eq("open", "open");
+  open.format = ValueFormat::TrueFalse;
   Binding from = query_eq("date", "startDate");
   from.ops = kGe | kGt | kEq;
   from.format = ValueFormat::Date;
@@ -213,7 +278,7 @@ Table documents() {
   t.reads = {
       one("by id", "/documents/id/{id}", "id"),
       list("/documents", {query_eq("type", "type"), query_eq("client_id", "clientId"), from, to,
-                          query_eq("search", "search")}),
+                          query_eq("search", "search"), open, query_eq("sku", "sku")}),
   };
   t.key = {"id"};
   t.writes = {
@@ -225,6 +290,10 @@ Table documents() {
               field("sendToClient", "send_to_client")},
              "data", returning_all(t)),
   };
+  // ON CONFLICT DO NOTHING (the integration guide: check that a document exists before creating it):
+  // one list request for the type on the row's date (and client id), and a document conflicts when
+  // its type, date, client (id or email) and total equal those the row gives.
+  t.conflict = ConflictCheck{"type", 1, /*ignore_case=*/false, {"date", "client_id", "client_email", "total"}};
   t.no_delete_reason = "issued documents cannot be deleted";
   t.est_rows = 1000;
   return t;
@@ -239,7 +308,8 @@ class Glance : public Api {
     default_rate_per_minute = 100;
     default_burst = 20;
     default_concurrency = 4;
-    tables = {inventory(), inventory_adjustments(), products(), clients(), documents()};
+    tables = {inventory(), warehouses(), inventory_movements(), inventory_adjustments(), products(), clients(),
+              documents()};
   }
 
   void authenticate(Session& session, HttpRequest& req) const override {

@@ -39,6 +39,7 @@ struct OptionDef {
   std::string name;
   bool secret;        // only in a user mapping
   bool required;
+  std::vector<std::string> values = {};  // when set, the only values accepted
 };
 
 class Api {

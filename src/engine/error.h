@@ -16,6 +16,7 @@ inline constexpr const char* kInvalidAuthorization = "28000";  // 401
 inline constexpr const char* kInsufficientPrivilege = "42501"; // 403
 inline constexpr const char* kInvalidParameterValue = "22023"; // 400, 422
 inline constexpr const char* kUniqueViolation = "23505";       // 409
+inline constexpr const char* kNotNullViolation = "23502";     // a required column is NULL
 inline constexpr const char* kFdwTableNotFound = "HV00R";      // 404 on a listed resource
 inline constexpr const char* kFdwUnableToEstablishConnection = "HV00N";  // network, 5xx
 inline constexpr const char* kFdwError = "HV000";

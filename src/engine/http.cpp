@@ -382,7 +382,12 @@ class HttpClient::Impl::Batch {
 
   // Blocking mode: rounds until every response is in.
   std::vector<HttpResponse> run() {
-    while (!step()) check(curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(), nullptr));
+    while (!step()) {
+      if (hooks_.on_block) hooks_.on_block(true);
+      const CURLMcode rc = curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(), nullptr);
+      if (hooks_.on_block) hooks_.on_block(false);
+      check(rc);
+    }
     return std::move(results_);
   }
 
@@ -553,12 +558,13 @@ class HttpClient::Impl::Batch {
     const double now = monotonic_ms();
     t.end_attempt(client_.pool);
     stats_.bytes_received += static_cast<int64_t>(t.response.body.size());
-    if (hooks_.on_attempt) hooks_.on_attempt(*t.req, status, t.attempt, now - t.attempt_started_ms);
 
     const bool may_retry = t.attempt <= opts_.max_retries && (t.req->idempotent || never_reached_server(status, code));
     if (t.sink.body_too_large || t.sink.headers_too_large) too_large(t);
     if (code != CURLE_OK) {
-      if (!may_retry || !is_retryable_transport(code)) fail(t, code);
+      const bool retry = may_retry && is_retryable_transport(code);
+      report(t, 0, now, curl_easy_strerror(code), retry);
+      if (!retry) fail(t, code);
       retry_at(t, now + backoff(t));
       return;
     }
@@ -569,7 +575,9 @@ class HttpClient::Impl::Batch {
     const double retry_after = budget.retry_after_ms;
     // When the server asks for a longer pause than we may take, the caller gets its answer.
     const bool pause_too_long = retry_after >= 0 && retry_after > opts_.max_retry_after_ms;
-    if (may_retry && is_retryable_status(status) && !pause_too_long) {
+    const bool retry = may_retry && is_retryable_status(status) && !pause_too_long;
+    report(t, status, now, nullptr, retry);
+    if (retry) {
       if (retry_after >= 0) {
         announce_wait(retry_after, "Retry-After");
         retry_at(t, now + retry_after);
@@ -579,6 +587,20 @@ class HttpClient::Impl::Batch {
       return;
     }
     finish(t, status, now);
+  }
+
+  // Tells Hooks::on_attempt how an attempt ended.
+  void report(const Transfer& t, long status, double now, const char* error, bool will_retry) const {
+    if (!hooks_.on_attempt) return;
+    HttpAttempt a;
+    a.req = t.req;
+    a.status = status;
+    a.attempt = t.attempt;
+    a.ms = now - t.attempt_started_ms;
+    a.bytes = static_cast<int64_t>(t.response.body.size());
+    a.error = error;
+    a.will_retry = will_retry;
+    hooks_.on_attempt(a);
   }
 
   // Tells the rate limiter what the server said about its budget. Waits longer

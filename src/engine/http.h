@@ -55,14 +55,28 @@ struct HttpStats {
   int64_t bytes_received = 0;
 };
 
+// One finished attempt of a request, as reported to HttpHooks::on_attempt.
+struct HttpAttempt {
+  const HttpRequest* req = nullptr;
+  long status = 0;              // 0: no HTTP answer (transport failure, see `error`)
+  int attempt = 1;              // 1 for the first attempt; a retry number is attempt - 1
+  double ms = 0;                // duration of this attempt
+  int64_t bytes = 0;            // response body bytes received
+  const char* error = nullptr;  // libcurl's reason for a transport failure, else nullptr
+  bool will_retry = false;      // the client sends the request again
+};
+
 struct HttpHooks {
   // Polled between waits (at most every 50 ms); true aborts with cfdw::Cancelled.
   std::function<bool()> should_abort;
   // Called before the client waits for the rate limiter or a Retry-After
   // longer than 1 s (ms to wait, reason "rate limit" / "Retry-After").
   std::function<void(double, const char*)> on_wait;
-  // Called for each attempt once it is complete (for debug logging); may be empty.
-  std::function<void(const HttpRequest&, long status, int attempt, double ms)> on_attempt;
+  // Called for each attempt once it is complete (request logging); may be empty.
+  std::function<void(const HttpAttempt&)> on_attempt;
+  // Called with true before the client blocks waiting for the network or for
+  // a due time (rate limit, backoff, Retry-After), and with false after.
+  std::function<void(bool)> on_block;
 };
 
 // Which failures are retried: 429 (after Retry-After, or backoff), 502, 503,

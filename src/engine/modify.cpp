@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "engine/error.h"
 #include "engine/url.h"
@@ -48,11 +49,21 @@ std::string describe_update_rules(const Table& t) {
 }  // namespace
 
 int choose_write_rule(const Table& table, const std::string& relname, WriteKind kind, const UpdateShape* shape,
-                      std::string* why) {
+                      std::string* why, const std::map<std::string, std::string>* options) {
   bool any = false;
+  // A rule tied to an option set to its value wins over the rules tied to none.
+  auto option_set = [&](const WriteRule& w) {
+    if (!options) return false;
+    auto it = options->find(w.option);
+    return it != options->end() && it->second == w.option_value;
+  };
+  bool chosen_by_option = false;
+  for (const auto& w : table.writes)
+    if (w.kind == kind && !w.option.empty() && option_set(w)) chosen_by_option = true;
   for (int i = 0; i < int(table.writes.size()); ++i) {
     const WriteRule& w = table.writes[i];
     if (w.kind != kind) continue;
+    if (w.option.empty() ? chosen_by_option : !option_set(w)) continue;
     any = true;
     if (kind != WriteKind::Update || !shape) return i;
     bool fits = true;
@@ -146,6 +157,16 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
     return w_.kind != WriteKind::Update || w_.all_columns || required || column == w_.delta_column ||
            contains(changed_, column);
   };
+  if (w_.kind == WriteKind::Insert) {
+    for (const auto& col : w_.not_null) {
+      const int idx = table_.column_index(col);
+      if (idx >= 0 && !value_of(idx))
+        throw Error(sqlstate::kNotNullViolation,
+                    "null value in column \"" + col + "\" of foreign table \"" + session_.config().relname +
+                        "\" violates not-null constraint",
+                    "The " + w_.name + " request needs it to create a row; nothing was sent for this row.");
+    }
+  }
   if (!w_.body.empty()) {
     for (const BodyField& f : w_.body) {
       if (!f.column.empty() && !sent(f.column, f.required)) continue;
@@ -171,6 +192,20 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
                     "The " + w_.name + " request requires it.");
       if (!v && f.skip_null && f.format != json::WriteFormat::MinusOneNull && w_.kind != WriteKind::Update)
         continue;
+      if (!f.join.empty() && v && (c.type == ColType::Int8Array || c.type == ColType::TextArray)) {
+        std::vector<std::string> items;
+        std::vector<bool> nulls;
+        if (!json::parse_pg_array(v, &items, &nulls))
+          throw Error(sqlstate::kInvalidParameterValue,
+                      "value \"" + std::string(v) + "\" of column \"" + c.name + "\" is not an array literal");
+        std::string joined;
+        for (size_t k = 0; k < items.size(); ++k) {
+          if (nulls[k]) continue;
+          joined += (joined.empty() ? "" : f.join) + items[k];
+        }
+        b.set_string(f.key, joined);
+        continue;
+      }
       b.set_pg(f.key, c.type, v, f.format, c.name);
     }
     return b.str();
@@ -231,7 +266,8 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
   ApiRequest r;
   r.method = w_.method;
   r.path = render_path(new_row, old_row);
-  r.idempotent = w_.method == "PUT" || w_.method == "DELETE";
+  // A PUT that applies a difference (a delta rule) is not safe to repeat.
+  r.idempotent = (w_.method == "PUT" || w_.method == "DELETE") && w_.delta_column.empty();
   if (w_.kind != WriteKind::Delete) {
     std::string item = item_json(new_row, old_row, delta);
     if (w_.batch_max > 0) {
@@ -331,28 +367,54 @@ bool Writer::exists(const Row& new_row) {
   if (cc.column.empty() || cc.endpoint < 0) return false;
   const int idx = table_.column_index(cc.column);
   if (idx < 0 || !new_row[idx]) return false;  // NULL never conflicts
+  // The key: the column, and the further columns the new row gives.
+  std::vector<int> key{idx};
+  for (const auto& c : cc.also) {
+    const int k = table_.column_index(c);
+    if (k >= 0 && new_row[k]) key.push_back(k);
+  }
   ScanPlan plan;
   plan.table = table_.name;
   plan.endpoints = {cc.endpoint};
   const Endpoint& ep = table_.reads[cc.endpoint];
-  for (int b = 0; b < int(ep.bindings.size()); ++b)
-    if (ep.bindings[b].column == cc.column) {
-      plan.used.push_back(0);
-      plan.binding_of.push_back(b);
-      break;
-    }
+  std::vector<CondValues> values;
   std::vector<bool> needed(table_.columns.size(), false);
-  needed[idx] = true;
-  Scan scan(session_, table_, plan, {CondValues{{new_row[idx]}}}, needed);
+  for (size_t k = 0; k < key.size(); ++k) {
+    const std::string& col = table_.columns[key[k]].name;
+    needed[key[k]] = true;
+    // Every = binding of the key column (a date sent as both range bounds); the first key column's at least.
+    for (int b = 0; b < int(ep.bindings.size()); ++b)
+      if (ep.bindings[b].column == col && (ep.bindings[b].ops & kEq) && (k == 0 || ep.bindings[b].to == BindTo::Query)) {
+        plan.used.push_back(int(values.size()));
+        plan.binding_of.push_back(b);
+        values.push_back(CondValues{{new_row[key[k]]}});
+        if (k == 0 && cc.also.empty()) break;
+      }
+  }
+  Scan scan(session_, table_, plan, std::move(values), needed);
   Row row;
-  // The lookup may return a superset (a search): only an equal value is a conflict.
+  // The lookup may return a superset (a search): only equal values are a conflict.
   auto fold = [&](std::string v) {
     if (cc.ignore_case) std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
     return v;
   };
-  const std::string wanted = fold(*new_row[idx]);
-  while (scan.next(&row))
-    if (row[idx] && fold(*row[idx]) == wanted) return true;
+  auto same = [&](int k, const std::string& remote) {
+    const ColType t = table_.columns[k].type;
+    if (t == ColType::Numeric || t == ColType::Int4 || t == ColType::Int8 ||
+        t == ColType::Float8) {
+      char* end1 = nullptr;
+      char* end2 = nullptr;
+      const long double a = std::strtold(remote.c_str(), &end1), b = std::strtold(new_row[k]->c_str(), &end2);
+      if (end1 && !*end1 && end2 && !*end2) return a == b;
+    }
+    return fold(remote) == fold(*new_row[k]);
+  };
+  while (scan.next(&row)) {
+    bool all = true;
+    for (int k : key)
+      if (!row[k] || !same(k, *row[k])) all = false;
+    if (all) return true;
+  }
   return false;
 }
 

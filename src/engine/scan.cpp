@@ -146,9 +146,18 @@ std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
     if (!usable) continue;
 
     plan.all_exact = exact;
+    // A detail column that takes its value from a pushed = condition (a filter
+    // the list applies) needs no per-row fetch.
+    auto filled = [&](const Column& c) {
+      if (!c.has(ColumnFlag::kFill)) return false;
+      for (size_t u = 0; u < plan.used.size(); ++u)
+        if (req.conds[plan.used[u]].column == c.name && req.conds[plan.used[u]].op == kEq && plan.binding_of[u] >= 0)
+          return true;
+      return false;
+    };
     for (const auto& col : req.needed) {
       const Column* c = table.column(col);
-      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0) plan.detail = true;
+      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0 && !filled(*c)) plan.detail = true;
       if (std::find(ep.lacks.begin(), ep.lacks.end(), col) != ep.lacks.end() && !ep.supplement_path.empty())
         plan.supplement = true;
     }
@@ -169,6 +178,16 @@ bool can_sort(const Table& table, const ScanPlan& plan, const std::string& colum
   for (const auto& s : ep.sorts)
     if (s.first == column) return true;
   return false;
+}
+
+bool remote_only(const Table& table, const ScanPlan& plan, size_t u) {
+  if (u >= plan.binding_of.size() || plan.binding_of[u] < 0) return false;
+  for (int e : plan.endpoints) {
+    const auto& bindings = table.reads[e].bindings;
+    const int b = plan.binding_of[u];
+    if (b >= int(bindings.size()) || !bindings[b].authoritative) return false;
+  }
+  return !plan.endpoints.empty();
 }
 
 bool can_count(const Table& table, const ScanPlan& plan) {
@@ -747,6 +766,15 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
         if (col == c.name) (*out)[i] = val;
       continue;
     }
+    if (!v) {
+      bool from_config = false;
+      for (const auto& [col, value] : ep.fill)
+        if (col == c.name) {
+          (*out)[i] = substitute_config(value, session_.config());
+          from_config = true;
+        }
+      if (from_config) continue;
+    }
     std::string text, why;
     switch (json::decode(v, c.type, c.decode, &text, &why)) {
       case json::DecodeResult::Null:
@@ -831,6 +859,19 @@ int64_t Scan::count_by_paging(size_t index) {
   }
   plan_.limit = limit;
   return rows;
+}
+
+int64_t Scan::reported_total() const {
+  int64_t total = 0;
+  for (const auto& s : series_) {
+    if (s->total >= 0)
+      total += s->total;
+    else if (s->done)
+      total += s->received;
+    else
+      return -1;
+  }
+  return total;
 }
 
 }  // namespace cfdw

@@ -55,6 +55,10 @@ struct ScanRequest {
 std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req);
 // Whether the table can return rows sorted by `column` (desc) for these conditions.
 bool can_sort(const Table& table, const ScanPlan& plan, const std::string& column);
+// Whether the plan's used condition u (an index into plan.used) is applied by
+// the remote on a column its rows lack (Binding::authoritative): PostgreSQL
+// must not recheck it.
+bool remote_only(const Table& table, const ScanPlan& plan, size_t u);
 // Whether count(*) can be answered from the remote total for this plan.
 bool can_count(const Table& table, const ScanPlan& plan);
 // Estimated requests for the plan (planner costs).
@@ -103,6 +107,11 @@ class Scan {
   int64_t requests_sent() const { return requests_; }
   // Lowers the page cap (kMaxPagesPerSeries) for tests.
   void set_max_pages(long pages) { max_pages_ = pages; }
+  // Rows fetched and not yet returned by next().
+  size_t buffered() const { return ready_.size(); }
+  // The remote's row count over every series, once each has reported a total
+  // or been read to its end; -1 before.
+  int64_t reported_total() const;
 
  private:
   struct Series;

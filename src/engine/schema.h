@@ -68,6 +68,10 @@ enum class ValueFormat {
   // no zone offset makes the remote return less. Timestamps as IsoSeconds.
   IsoDayBefore,
   IsoDayAfter,
+  // The same widening for an API that takes dates only (YYYY-MM-DD): a bound
+  // on a timestamp column becomes the day before (lower) or after (upper).
+  DateDayBefore,
+  DateDayAfter,
   EpochSeconds,
   LikeCore,   // a LIKE/ILIKE pattern reduced to its longest literal run
 };
@@ -91,6 +95,10 @@ struct Binding {
   // shape the request.
   bool exact = true;
   bool required = false;       // the endpoint cannot be used without it
+  // The remote applies the condition and this endpoint's rows do not carry the
+  // column (it reads NULL): PostgreSQL must not recheck the condition against
+  // that NULL, so the planner leaves it out of the local filter.
+  bool authoritative = false;
 };
 
 enum class PagingStyle {
@@ -143,6 +151,9 @@ struct Endpoint {
   // Sorting: remote sort names per column and the parameters that carry them.
   std::string sort_param, order_param;  // "sort_by", "sort_order"
   std::vector<std::pair<std::string, std::string>> sorts;  // column -> remote sort key
+  // Columns its rows lack that the configuration supplies: column -> value
+  // with {shop_id} replaced from the config (a shop read by the shop_id option).
+  std::vector<std::pair<std::string, std::string>> fill;
 };
 
 // One field of a request body: a column's value, or a constant.
@@ -153,6 +164,9 @@ struct BodyField {
   std::string constant; // JSON text of a constant
   bool required = false;  // the write fails naming the column when it is NULL
   bool skip_null = true;  // leave the key out when the value is NULL
+  // An array column sent as one string, its elements joined with this
+  // separator ("1,2,3"); empty: sent as a JSON array.
+  std::string join;
 };
 
 enum class WriteKind { Insert, Update, Delete };
@@ -183,6 +197,15 @@ struct WriteRule {
   std::string result;
   std::vector<std::pair<std::string, std::string>> returning;
   std::string match_key;             // batched results matched to rows by this item key (else by position)
+  // The rule applies only when the table's (or server's) option `option` is
+  // `option_value` (insert_via 'feed'); rules without one apply otherwise.
+  std::string option, option_value;
+  // A statement with RETURNING is refused with this reason (a queued write
+  // whose answer holds no rows).
+  std::string no_returning;
+  // INSERT: columns that must not be NULL, checked before any request
+  // (SQLSTATE 23502, as a NOT NULL constraint would).
+  std::vector<std::string> not_null;
 };
 
 // ON CONFLICT DO NOTHING: before inserting, look a row up by a column and skip
@@ -191,6 +214,10 @@ struct ConflictCheck {
   std::string column;    // "email"
   int endpoint = -1;     // read endpoint used for the lookup (its binding on `column`)
   bool ignore_case = false;  // the remote treats values differing only in case as the same (emails)
+  // Further key columns: a remote row conflicts only when each of them the new
+  // row gives (non-NULL) is equal too (numbers compared as numbers). Those the
+  // lookup endpoint binds with = are sent in the same request.
+  std::vector<std::string> also;
 };
 
 struct Table {
@@ -210,5 +237,15 @@ struct Table {
   int column_index(const std::string& col) const;
   const Column* column(const std::string& col) const;
 };
+
+// Catalog comments written by IMPORT FOREIGN SCHEMA, generated from the
+// declaration (describe.cpp): what the table reads and writes, and for a
+// column its remote field, type conversion, which conditions push and to
+// what, and whether it is detail-only, required, write-only, read-only or an
+// echo of a condition. Plain text, no secrets (declarations hold none).
+std::string describe_table(const std::string& api, const Table& t);
+std::string describe_column(const Table& t, const Column& c);
+// Whether the table declares a write of this kind (pg_relation_is_updatable).
+bool table_writes(const Table& t, WriteKind kind);
 
 }  // namespace cfdw

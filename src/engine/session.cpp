@@ -87,11 +87,13 @@ HttpResponse Session::send_raw(HttpRequest req) {
   }
 }
 
-void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as) {
+void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as,
+                   int retries) {
   std::string msg = api_.name + " " + req.display() + ": HTTP " + std::to_string(status);
   if (status >= 300 && status < 400) msg += " (redirects are not followed)";
   if (status >= 100 && status < 200) msg += " (not a final answer)";
   if (!remote_message.empty()) msg += ": " + remote_message;
+  if (retries > 0) msg += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
   const long kind = classify_as ? classify_as : status;
   std::string hint;
   if (kind == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
@@ -141,7 +143,7 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
   // An error inside an HTTP 2xx answer is reported with that status, and
   // classified as the status its envelope names, else as a rejected request
   // (or a refused login).
-  fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0);
+  fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0, resp.retries);
 }
 
 ApiResult Session::call(const ApiRequest& req) {

@@ -222,8 +222,16 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
     const int col = i < d->natts ? d->column_of[i] : -1;
     slot->tts_isnull[i] = true;
     slot->tts_values[i] = (Datum)0;
-    if (att->attisdropped || col < 0 || !x->row[col]) continue;
+    if (att->attisdropped) continue;
     cc.column = NameStr(att->attname);
+    if (col < 0) {  // a constant column: OPTIONS (constant '...')
+      if (i < d->natts && d->constant_of[i]) {
+        slot->tts_values[i] = canonical_to_datum(d->constant_of[i], att, &st->inputs[i], st->ioparams[i]);
+        slot->tts_isnull[i] = false;
+      }
+      continue;
+    }
+    if (!x->row[col]) continue;
     slot->tts_values[i] = canonical_to_datum(x->row[col]->c_str(), att, &st->inputs[i], st->ioparams[i]);
     slot->tts_isnull[i] = false;
   }

@@ -3,6 +3,7 @@
 #include "pg/modify.h"
 
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -111,8 +112,10 @@ TupleTableSlot* store_returned(ModifyState* st, TupleTableSlot* slot, const Row&
     const int col = i < d->natts ? d->column_of[i] : -1;
     slot->tts_isnull[i] = true;
     slot->tts_values[i] = (Datum)0;
-    if (att->attisdropped || col < 0 || !row[col]) continue;
-    slot->tts_values[i] = InputFunctionCall(&st->inputs[i], const_cast<char*>(row[col]->c_str()), st->ioparams[i],
+    const char* text = col >= 0 ? (row[col] ? row[col]->c_str() : nullptr)
+                                : (i < d->natts ? d->constant_of[i] : nullptr);  // a constant column
+    if (att->attisdropped || !text) continue;
+    slot->tts_values[i] = InputFunctionCall(&st->inputs[i], const_cast<char*>(text), st->ioparams[i],
                                             att->atttypmod);
     slot->tts_isnull[i] = false;
   }
@@ -137,7 +140,7 @@ void add_update_targets(PlannerInfo* root, Index rtindex, RangeTblEntry*, Relati
   for (const auto& key : d->table->key) {
     for (int i = 0; i < td->natts; ++i) {
       Form_pg_attribute att = TupleDescAttr(td, i);
-      if (att->attisdropped || d->table->columns[d->column_of[i]].name != key) continue;
+      if (att->attisdropped || d->column_of[i] < 0 || d->table->columns[d->column_of[i]].name != key) continue;
       Var* var = makeVar(rtindex, att->attnum, att->atttypid, att->atttypmod, att->attcollation, 0);
       add_row_identity_var(root, var, rtindex, psprintf("%s%s", kKeyPrefix, key.c_str()));
     }
@@ -174,6 +177,10 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
       TargetEntry* tle = lfirst_node(TargetEntry, lc1);
       const AttrNumber attno = AttrNumber(lfirst_int(lc2));
       const int col = d->column_of[attno - 1];
+      if (col < 0)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("column \"%s\" of foreign table \"%s\" is a constant and cannot be updated",
+                               get_attname(rte->relid, attno, false), d->relname)));
       changed[k] = d->table->columns[col].name.c_str();
       appendStringInfo(&changed_list, "%s%s", changed_list.len ? "," : "", changed[k]);
       Expr* e = tle->expr;
@@ -201,9 +208,25 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
     }
   }
   const WriteKind kind = op == CMD_INSERT ? WriteKind::Insert : op == CMD_UPDATE ? WriteKind::Update : WriteKind::Delete;
+  // The API's own options as the table sees them (the table's value wins), for rules tied to one.
+  const int noptions = list_length(d->options);
+  const char** option_names = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, noptions)));
+  const char** option_values = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, noptions)));
+  {
+    int k = 0;
+    ListCell* lc;
+    foreach (lc, d->options) {
+      DefElem* def = static_cast<DefElem*>(lfirst(lc));
+      option_names[k] = def->defname;
+      option_values[k] = defGetString(def);
+      ++k;
+    }
+  }
   int rule = -1;
   char* why = nullptr;
   const bool ok = guarded([&] {
+    std::map<std::string, std::string> options;
+    for (int k = 0; k < noptions; ++k) options[option_names[k]] = option_values[k];  // later entries (the table's) win
     UpdateShape shape;
     for (int k = 0; k < nchanged; ++k) {
       shape.changed.push_back(changed[k]);
@@ -212,7 +235,7 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
         shape.constants.emplace_back(changed[k], constants[k] ? std::optional<std::string>(constants[k]) : std::nullopt);
     }
     std::string reason;
-    rule = choose_write_rule(*d->table, d->relname, kind, op == CMD_UPDATE ? &shape : nullptr, &reason);
+    rule = choose_write_rule(*d->table, d->relname, kind, op == CMD_UPDATE ? &shape : nullptr, &reason, &options);
     if (rule < 0) {
       why = pstrdup_nothrow(reason);
       if (!why) throw std::bad_alloc();
@@ -228,6 +251,16 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
                     errdetail("The %s API gives no way to look an existing %s up before creating it.",
                               d->api->name.c_str(), d->table->name.c_str())));
   const bool returning = plan->returningLists != NIL && list_nth(plan->returningLists, subplan_index) != NIL;
+  const WriteRule& chosen = d->table->writes[rule];
+  if (returning && !chosen.no_returning.empty())
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("foreign table \"%s\" cannot return rows from %s %s", d->relname, chosen.method.c_str(),
+                           chosen.path.c_str()),
+                    errdetail("%s", chosen.no_returning.c_str()),
+                    chosen.option.empty() ? 0
+                                          : errhint("Leave out RETURNING, or write through the default request "
+                                                    "(drop the table's %s option).",
+                                                    chosen.option.c_str())));
   return list_make4(makeInteger(rule), makeString(changed_list.data), makeInteger(on_conflict ? 1 : 0),
                     makeInteger(returning ? 1 : 0));
 }

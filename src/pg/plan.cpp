@@ -13,11 +13,15 @@ namespace cfdw::pg {
 
 namespace {
 
-// Cost of one remote request, in planner units (a request is ~100 page reads).
-constexpr double kRequestCost = 100.0;
+// Costs count requests. A request costs the server's latency estimate
+// (`request_cost_ms`) plus the interval of its rate budget
+// (60000 / rate_limit_per_minute ms, 0 without a limit), one planner cost
+// unit a millisecond; each row received adds cpu_tuple_cost.
+constexpr double kDefaultRequestMs = 50.0;
 
 struct PlanState {
   RelDesc* desc;
+  double tuples;    // remote rows: pg_class.reltuples once ANALYZEd, else the declaration's est_rows
   List* conds;      // CondInfo* from baserestrictinfo
   bool* needed;     // per table column
   bool count_only;  // an upper rel answering count(*)
@@ -30,11 +34,25 @@ struct EnginePlan {
   char* serialized;
   int nused;
   int* used;          // indexes into the offered conditions
+  bool* remote_only;  // per used condition: applied by the remote alone, not rechecked
   bool all_exact;
   double requests;
   bool sorted;        // the remote sorts as asked
   bool is_lookup;     // a single-object endpoint
+  int nendpoints;
+  double request_ms;  // cost of one request (latency + rate interval)
 };
+
+// The table's (else the server's) request_cost_ms, or the default.
+double request_cost_ms(const RelDesc* d) {
+  double v = kDefaultRequestMs;
+  ListCell* lc;
+  foreach (lc, d->options) {  // server options first, the table's last: the last one wins
+    DefElem* def = static_cast<DefElem*>(lfirst(lc));
+    if (std::strcmp(def->defname, "request_cost_ms") == 0) v = std::atof(strVal(def->arg));
+  }
+  return v;
+}
 
 Expr* strip(Expr* e) {
   while (e && IsA(e, RelabelType)) e = reinterpret_cast<RelabelType*>(e)->arg;
@@ -175,11 +193,14 @@ List* extract_conds(PlannerInfo* root, RelOptInfo* rel, RelDesc* d, List* rinfos
 }
 
 // Runs the engine's planner (C++ inside the boundary).
-EnginePlan engine_plan(RelDesc* d, List* conds, int nclauses, const bool* needed, const char* sort_column,
-                       bool sort_desc, long limit, bool eager, bool count_only) {
+EnginePlan engine_plan(PlannerInfo* root, RelOptInfo* rel, double tuples, RelDesc* d, List* conds, int nclauses,
+                       const bool* needed, const char* sort_column, bool sort_desc, long limit, bool eager,
+                       bool count_only) {
   EnginePlan ep{};
+  const double latency_ms = request_cost_ms(d);
   const int ncond = list_length(conds);
   ep.used = static_cast<int*>(palloc0(sizeof(int) * std::max(1, ncond)));
+  ep.remote_only = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, ncond)));
   const bool ok = guarded([&] {
     std::vector<CondInfo*> cinfo;
     ListCell* lc;
@@ -203,25 +224,49 @@ EnginePlan engine_plan(RelDesc* d, List* conds, int nclauses, const bool* needed
     plan->count_only = count_only;
     if (count_only && !can_count(*d->table, *plan)) return;
     Config cfg = make_config(d, NIL, InvalidOid);
-    double rows = d->table->est_rows;
-    ep.requests = estimate_requests(*d->table, *plan, cfg, rows);
+    ep.request_ms = latency_ms + (cfg.rate_limit_per_minute > 0 ? 60000.0 / cfg.rate_limit_per_minute : 0.0);
+    ep.nendpoints = int(plan->endpoints.size());
     ep.is_lookup = plan->endpoints.size() == 1 && d->table->reads[plan->endpoints[0]].shape == Shape::Object;
-    if (ep.is_lookup) {
-      double n = 1;
-      for (size_t u = 0; u < plan->used.size(); ++u)
-        if (cinfo[plan->used[u]]->nvalues > 1) n *= cinfo[plan->used[u]]->nvalues;
-      ep.requests = n + (plan->supplement ? n : 0);
-    }
     ep.sorted = !plan->sort_column.empty();
     ep.all_exact = plan->all_exact;
     ep.nused = int(plan->used.size());
-    for (size_t u = 0; u < plan->used.size(); ++u) ep.used[u] = plan->used[u];
+    for (size_t u = 0; u < plan->used.size(); ++u) {
+      ep.used[u] = plan->used[u];
+      ep.remote_only[u] = remote_only(*d->table, *plan, u);
+    }
     ep.serialized = pstrdup_nothrow(plan->serialize());
     if (!ep.serialized) throw std::bad_alloc();
     ep.ok = true;
   });
   if (!ok) raise_captured();
+  if (!ep.ok) return ep;
+
+  // Requests: the rows the remote returns (the table's size narrowed by the
+  // conditions that shape the requests), in pages; a lookup per value.
+  List* used = NIL;
+  for (int u = 0; u < ep.nused; ++u)
+    used = lappend(used, static_cast<CondInfo*>(list_nth(conds, ep.used[u]))->rinfo);
+  const double remote_rows =
+      rel ? clamp_row_est(tuples * clauselist_selectivity(root, used, int(rel->relid), JOIN_INNER, nullptr)) : tuples;
+  double lookups = 1;
+  for (int u = 0; u < ep.nused; ++u) {
+    const int n = static_cast<CondInfo*>(list_nth(conds, ep.used[u]))->nvalues;
+    if (n > 1) lookups *= n;
+  }
+  const char* serialized = ep.serialized;
+  const bool ok2 = guarded([&] {
+    ScanPlan plan = ScanPlan::deserialize(serialized);
+    Config cfg = make_config(d, NIL, InvalidOid);
+    ep.requests = estimate_requests(*d->table, plan, cfg, remote_rows);
+    if (ep.is_lookup) ep.requests = lookups + (plan.supplement ? lookups : 0);
+  });
+  if (!ok2) raise_captured();
   return ep;
+}
+
+// Cost of a path sending `requests` requests and receiving `rows` rows.
+Cost path_cost(const EnginePlan& ep, double requests, double rows) {
+  return requests * ep.request_ms + rows * cpu_tuple_cost;
 }
 
 // Whether an UPDATE or DELETE request of the table takes `column` from the old
@@ -359,12 +404,14 @@ void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid) {
   ps->conds = extract_conds(root, baserel, d, baserel->baserestrictinfo);
   ps->needed = needed_columns(root, baserel, d, baserel->baserestrictinfo);
   baserel->fdw_private = ps;
+  // PostgreSQL fills tuples from pg_class.reltuples: -1 until the table is ANALYZEd.
+  ps->tuples = baserel->tuples >= 0 ? baserel->tuples : d->table->est_rows;
+  baserel->tuples = ps->tuples;
 
-  EnginePlan ep = engine_plan(d, ps->conds, list_length(baserel->baserestrictinfo), ps->needed, nullptr, false, -1,
-                              false, false);
-  baserel->tuples = d->table->est_rows;
+  EnginePlan ep = engine_plan(root, baserel, ps->tuples, d, ps->conds, list_length(baserel->baserestrictinfo),
+                              ps->needed, nullptr, false, -1, false, false);
   double sel = clauselist_selectivity(root, baserel->baserestrictinfo, 0, JOIN_INNER, nullptr);
-  baserel->rows = clamp_row_est(d->table->est_rows * sel);
+  baserel->rows = clamp_row_est(ps->tuples * sel);
   if (ep.ok && ep.is_lookup) baserel->rows = clamp_row_est(std::max(1.0, ep.requests));
 }
 
@@ -375,10 +422,13 @@ void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid) {
   const long limit = root->parse->sortClause ? -1 : pushable_limit(root);
 
   // The plain scan.
-  EnginePlan ep = engine_plan(d, ps->conds, nclauses, ps->needed, nullptr, false, limit, false, false);
-  const double requests = ep.ok ? ep.requests : 1e6;  // unusable without a required condition (unless joined)
-  Cost startup = kRequestCost;
-  Cost total = startup + requests * kRequestCost + baserel->rows * cpu_tuple_cost;
+  EnginePlan ep = engine_plan(root, baserel, ps->tuples, d, ps->conds, nclauses, ps->needed, nullptr, false, limit,
+                              false, false);
+  // Unusable without a required condition (unless joined): a prohibitive cost.
+  const double requests = ep.ok ? ep.requests : 1e6;
+  if (!ep.ok) ep.request_ms = request_cost_ms(d);
+  Cost startup = path_cost(ep, 1, 0);
+  Cost total = path_cost(ep, requests, baserel->rows);
   add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
                         root, baserel, nullptr, baserel->rows, startup, total, NIL, nullptr, nullptr,
                         path_private(nullptr, false, limit))));
@@ -387,12 +437,12 @@ void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid) {
   const char* sort_column = nullptr;
   bool desc = false;
   if (ep.ok && wanted_sort(root, baserel, d, &sort_column, &desc)) {
-    EnginePlan sp = engine_plan(d, ps->conds, nclauses, ps->needed, sort_column, desc, pushable_limit(root), false,
-                                false);
+    EnginePlan sp = engine_plan(root, baserel, ps->tuples, d, ps->conds, nclauses, ps->needed, sort_column, desc,
+                                pushable_limit(root), false, false);
     if (sp.ok && sp.sorted) {
       add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
-                            root, baserel, nullptr, baserel->rows, startup,
-                            startup + sp.requests * kRequestCost + baserel->rows * cpu_tuple_cost,
+                            root, baserel, nullptr, baserel->rows, path_cost(sp, 1, 0),
+                            path_cost(sp, sp.requests, baserel->rows),
                             root->query_pathkeys, nullptr, nullptr,
                             path_private(sort_column, desc, pushable_limit(root)))));
     }
@@ -432,8 +482,8 @@ void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid) {
     if (bms_is_empty(outer) || bms_overlap(outer, baserel->lateral_referencers)) continue;
     ParamPathInfo* ppi = get_baserel_parampathinfo(root, baserel, outer);
     List* conds = list_concat(list_copy(ps->conds), extract_conds(root, baserel, d, ppi->ppi_clauses));
-    EnginePlan pp = engine_plan(d, conds, nclauses + list_length(ppi->ppi_clauses), ps->needed, nullptr, false, -1,
-                                false, false);
+    EnginePlan pp = engine_plan(root, baserel, ps->tuples, d, conds, nclauses + list_length(ppi->ppi_clauses),
+                                ps->needed, nullptr, false, -1, false, false);
     if (!pp.ok) continue;
     // Worth it only when the parameter shapes the request.
     bool uses_param = false;
@@ -441,8 +491,8 @@ void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid) {
       if (pp.used[u] >= list_length(ps->conds)) uses_param = true;
     if (!uses_param) continue;
     add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
-                          root, baserel, nullptr, ppi->ppi_rows, kRequestCost,
-                          kRequestCost + pp.requests * kRequestCost + ppi->ppi_rows * cpu_tuple_cost, NIL, outer,
+                          root, baserel, nullptr, ppi->ppi_rows, path_cost(pp, 1, 0),
+                          path_cost(pp, pp.requests, ppi->ppi_rows), NIL, outer,
                           nullptr, path_private(nullptr, false, -1))));
   }
 }
@@ -463,15 +513,15 @@ void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* inp
     if (a->aggfnoid != F_COUNT_ || a->aggfilter || a->aggdistinct || a->aggorder || a->args) return;
   }
   PlanState* base = static_cast<PlanState*>(input_rel->fdw_private);
-  EnginePlan ep = engine_plan(base->desc, base->conds, list_length(input_rel->baserestrictinfo), base->needed,
-                              nullptr, false, -1, false, true);
+  EnginePlan ep = engine_plan(root, input_rel, base->tuples, base->desc, base->conds,
+                              list_length(input_rel->baserestrictinfo), base->needed, nullptr, false, -1, false, true);
   if (!ep.ok || !ep.all_exact) return;
   PlanState* ps = static_cast<PlanState*>(palloc0(sizeof(PlanState)));
   *ps = *base;
   ps->count_only = true;
   ps->base = base;
   output_rel->fdw_private = ps;
-  Cost cost = kRequestCost * (1 + ep.requests * 0.01);
+  Cost cost = path_cost(ep, std::max(1, ep.nendpoints), 0);  // one request (a row each) per endpoint
   add_path(output_rel, reinterpret_cast<Path*>(create_foreign_upper_path(root, output_rel, target, 1, cost, cost,
                                                                           NIL, nullptr, NIL)));
 }
@@ -480,6 +530,16 @@ const RelDesc* planned_table(RelOptInfo* rel) {
   const PlanState* ps = static_cast<const PlanState*>(rel->fdw_private);
   return ps && !ps->count_only ? ps->desc : nullptr;
 }
+
+namespace {
+// The scanned relation of a count(*) upper rel.
+RelOptInfo* base_rel_of(PlannerInfo* root, PlanState* ps) {
+  for (int i = 1; i < root->simple_rel_array_size; ++i)
+    if (root->simple_rel_array[i] && root->simple_rel_array[i]->fdw_private == ps->base)
+      return root->simple_rel_array[i];
+  return nullptr;
+}
+}  // namespace
 
 ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntableid, ForeignPath* best_path,
                       List* tlist, List* scan_clauses, Plan* outer_plan) {
@@ -496,10 +556,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
   long limit = -1;
 
   if (count_only) {
-    RelOptInfo* base_rel = nullptr;
-    for (int i = 1; i < root->simple_rel_array_size; ++i)
-      if (root->simple_rel_array[i] && root->simple_rel_array[i]->fdw_private == ps->base)
-        base_rel = root->simple_rel_array[i];
+    RelOptInfo* base_rel = base_rel_of(root, ps);
     conds = ps->base->conds;
     nclauses = base_rel ? list_length(base_rel->baserestrictinfo) : list_length(conds);
     scan_relid = 0;
@@ -508,7 +565,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
   } else {
     conds = extract_conds(root, foreignrel, d, scan_clauses);
     nclauses = list_length(scan_clauses);
-    local = extract_actual_clauses(scan_clauses, false);  // PostgreSQL rechecks everything
+    local = scan_clauses;  // PostgreSQL rechecks everything (but what the remote alone can apply; below)
     List* priv = best_path->fdw_private;
     if (priv) {
       const char* s = strVal(linitial(priv));
@@ -519,8 +576,8 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
     if (best_path->path.param_info) ps->needed = needed_columns(root, foreignrel, d, scan_clauses);
   }
 
-  EnginePlan ep = engine_plan(d, conds, nclauses, ps->needed, sort_column, desc, limit,
-                              !count_only && reads_everything(root), count_only);
+  EnginePlan ep = engine_plan(root, count_only ? base_rel_of(root, ps) : foreignrel, ps->tuples, d, conds, nclauses,
+                              ps->needed, sort_column, desc, limit, !count_only && reads_everything(root), count_only);
   if (!ep.ok) {
     const Table* t = d->table;
     StringInfoData cols;
@@ -531,6 +588,20 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
                     errdetail("The %s API can only read %s for given %s values.", d->api->name.c_str(),
                               t->name.c_str(), cols.data),
                     t->required_hint.empty() ? 0 : errhint("%s", t->required_hint.c_str())));
+  }
+  if (!count_only) {
+    // A condition on a column the chosen endpoint's rows lack, which the remote
+    // applies (Binding::authoritative), is not rechecked against that NULL.
+    List* rechecked = NIL;
+    ListCell* lc;
+    foreach (lc, local) {
+      RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
+      bool skip = false;
+      for (int u = 0; u < ep.nused; ++u)
+        if (ep.remote_only[u] && static_cast<CondInfo*>(list_nth(conds, ep.used[u]))->rinfo == ri) skip = true;
+      if (!skip) rechecked = lappend(rechecked, ri);
+    }
+    local = extract_actual_clauses(rechecked, false);
   }
   List* fdw_exprs = NIL;
   StringInfoData arrays;

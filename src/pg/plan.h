@@ -32,6 +32,8 @@ void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid);
 void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid);
 ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntableid, ForeignPath* best_path,
                       List* tlist, List* scan_clauses, Plan* outer_plan);
+// ANALYZE (analyze.cpp): the remote size from the list total, a first-page sample.
+bool analyze_table(Relation relation, AcquireSampleRowsFunc* func, BlockNumber* totalpages);
 void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* input_rel, RelOptInfo* output_rel,
                      void* extra);
 

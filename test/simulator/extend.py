@@ -21,7 +21,14 @@ Seed data (the same for every seed; see README.md for the facts tests use):
 * customers 10001 .. 10012 with their own discount; 10002 and 10007 buy in
   EUR; each customer's price list holds every product, and a second tier from
   10 units for every third product (53 rows);
-* customer orders 100001 .. 100025, one every second day from 2026-10-01.
+* customer orders 100001 .. 100025, one every second day from 2026-10-01;
+* product list items are ProductListItem: no change date (only
+  ``Products/{id}`` has ``productDates.changedDate``); products whose number
+  is even have warehouse GBG, the others MAIN; every product has one GTIN
+  ``735000000<n:04>``, made in SE (every fourth: CN);
+* warehouse stock levels: MAIN holds every product (customer product number
+  ``WDG-<n:03>``, the webshop's SKU; balance 10 n), GBG the even ones (5 n),
+  MMO none.
 """
 
 import base64
@@ -140,10 +147,14 @@ class ExtendAPI(SimAPI):
         r.add("GET", "/CustomerOrders", self.list_orders)
         r.add("GET", "/CustomerOrders/:id", self.get_order)
         r.add("POST", "/CustomerOrders", self.create_order)
+        r.add("GET", "/WarehouseStockLevels", self.list_stock_levels)
+        r.add("POST", "/WarehouseStockLevels", self.set_stock_level)
+        r.add("PUT", "/WarehouseStockLevels", self.adjust_stock_level)
         self.router = r
         # route names by lower case: the server matches them case-insensitively
         self.resources = {name.lower(): name for name in
-                          ("ProductPrices", "ProductAvailability", "Products", "Customers", "CustomerOrders")}
+                          ("ProductPrices", "ProductAvailability", "Products", "Customers", "CustomerOrders",
+                           "WarehouseStockLevels")}
 
     # ------------------------------------------------------------------ seed
 
@@ -155,6 +166,14 @@ class ExtendAPI(SimAPI):
             p = self._seed_product(rng, n)
             self.products[p["productNumber"]] = p
         self.availability = self._seed_availability(rng)
+        self.stock_levels = []
+        for n in range(1, 41):
+            number = self._product_number(n)
+            self.stock_levels.append({"warehouse": "MAIN", "productNumber": number,
+                                      "customerProductNumber": "WDG-%03d" % n, "notes": None, "balance": 10 * n})
+            if n % 2 == 0:
+                self.stock_levels.append({"warehouse": "GBG", "productNumber": number,
+                                          "customerProductNumber": "WDG-%03d" % n, "notes": None, "balance": 5 * n})
         self.customers = {}
         for n, spec in enumerate(CUSTOMERS, start=1):
             c = self._seed_customer(n, spec)
@@ -176,8 +195,11 @@ class ExtendAPI(SimAPI):
         created = datetime.datetime(2025, 6, 1, 9, 0, tzinfo=UTC) + datetime.timedelta(days=n)
         modified = datetime.datetime(2026, 10, 1, 8, 0, tzinfo=UTC) + datetime.timedelta(days=n - 1)
         return {"productNumber": self._product_number(n), "productName": name, "createDate": iso(created),
-                "productUnit": "st", "cost": cost, "currency": "SEK", "supplyMode": "Warehouse",
-                "manufacturer": "Nordform", "enabled": True, "modifiedDate": iso(modified), "_n": n}
+                "productUnit": "st", "cost": cost, "currency": "SEK", "countryOfOrigin": "CN" if n % 4 == 0 else "SE",
+                "supplyMode": "Warehouse", "manufacturer": "Nordform", "manufacturerProductNumber": "NF-%d" % (500 + n),
+                "gtinNumberList": ["735000000%04d" % n], "warehouse": "GBG" if n % 2 == 0 else "MAIN",
+                "statisticalCategory1": NOUNS[(n - 1) % len(NOUNS)], "enabled": True, "modifiedDate": iso(modified),
+                "_n": n}
 
     def _seed_availability(self, rng):
         rows = []
@@ -284,7 +306,8 @@ class ExtendAPI(SimAPI):
     # ------------------------------------------------------------ envelopes
 
     def error_response(self, status, message, req=None):
-        return Response.json(status, {"Message": message})
+        # a dict: the stock-level requests' {code, Message, Information}
+        return Response.json(status, message if isinstance(message, dict) else {"Message": message})
 
     def _page(self, req, key, rows):
         """One page of a pageNumber list: {key: [...], paginationInfo}."""
@@ -366,7 +389,7 @@ class ExtendAPI(SimAPI):
         segs = req.segments
         if len(segs) < 4 or segs[0].lower() != "restapi" or segs[1].lower() != "v1_0":
             return self.error_response(404, "No HTTP resource was found that matches the request URI.")
-        if segs[2] != self.cfg("client"):
+        if segs[2] not in self.cfg("client").split(","):
             return self.error_response(404, "Unknown client '%s'." % segs[2])
         rest = [self.resources.get(segs[3].lower(), segs[3])] + segs[4:]
         handler, params = self.router.match(req.method, rest)
@@ -418,9 +441,15 @@ class ExtendAPI(SimAPI):
 
     def list_products(self, req):
         rows = [self.products[k] for k in sorted(self.products)]
-        number = self.param(req, "productNumber")
-        if number:
-            rows = [p for p in rows if p["productNumber"] == number]
+        for param, field in (("productNumber", "productNumber"), ("supplyMode", "supplyMode"),
+                             ("warehouse", "warehouse")):
+            value = self.param(req, param)
+            if value:
+                rows = [p for p in rows if p[field] == value]
+        name = self.param(req, "productName")
+        if name:  # matched case-insensitively
+            rows = [p for p in rows if p["productName"].lower() == name.lower()]
+        # the change date filters the list, which does not show it
         since = self._since(req, "modifiedDateFrom")
         if since:
             rows = [p for p in rows if parse_datetime(p["modifiedDate"], "modifiedDate") >= since]
@@ -431,8 +460,10 @@ class ExtendAPI(SimAPI):
 
     @staticmethod
     def _product_item(p):
+        """A ProductListItem: no change date."""
         return {k: p[k] for k in ("productNumber", "productName", "createDate", "productUnit", "cost", "currency",
-                                  "supplyMode", "manufacturer", "modifiedDate")}
+                                  "countryOfOrigin", "supplyMode", "manufacturer", "manufacturerProductNumber",
+                                  "gtinNumberList", "warehouse", "statisticalCategory1")}
 
     def get_product(self, req, id):
         p = self.products.get(id)
@@ -443,11 +474,74 @@ class ExtendAPI(SimAPI):
         return Response.json(200, {
             "productNumber": p["productNumber"],
             "productData": {"productName": p["productName"], "productUnit": p["productUnit"], "cost": p["cost"],
-                            "currency": p["currency"], "enabled": p["enabled"], "manufacturer": p["manufacturer"],
-                            "productDates": {"createdDate": p["createDate"], "changedDate": p["modifiedDate"]}},
+                            "currency": p["currency"], "countryOfOrigin": p["countryOfOrigin"],
+                            "supplyMode": p["supplyMode"], "enabled": p["enabled"], "annulled": False,
+                            "manufacturer": p["manufacturer"],
+                            "manufacturerProductNumber": p["manufacturerProductNumber"],
+                            "gtinNumberList": p["gtinNumberList"], "warehouse": p["warehouse"]},
+            "productDates": {"createdDate": p["createDate"], "changedDate": p["modifiedDate"],
+                             "changedBy": "erp", "externalChangedDate": None},
             "productWarehouses": stock,
             "productSuppliers": [],
         })
+
+    # --------------------------------------------------------- stock levels
+
+    def list_stock_levels(self, req):
+        warehouse = self.param(req, "warehouse")
+        if not warehouse:
+            raise bad("warehouse is required.")
+        rows = [dict(r, warehouseName=dict(WAREHOUSES).get(r["warehouse"])) for r in self.stock_levels
+                if r["warehouse"] == warehouse]
+        number = self.param(req, "productNumber")
+        if number:
+            rows = [r for r in rows if r["productNumber"] == number]
+        return self._page(req, "stockLevelItemList", rows)
+
+    def _stock_item(self, body, amount_key):
+        """The level a set/adjust body names (created when missing) and its amount."""
+        warehouse, number = body.get("warehouse"), body.get("productNumber")
+        for key, value in (("warehouse", warehouse), ("productNumber", number)):
+            if not isinstance(value, str) or not value:
+                raise ApiError(400, {"code": "InvalidRequest", "Message": "The request is invalid.",
+                                     "Information": "%s is required." % key})
+        if warehouse not in dict(WAREHOUSES):
+            raise ApiError(400, {"code": "NotFound", "Message": "The request is invalid.",
+                                 "Information": "Warehouse '%s' does not exist." % warehouse})
+        if number not in self.products:
+            raise ApiError(400, {"code": "NotFound", "Message": "The request is invalid.",
+                                 "Information": "Product '%s' does not exist." % number})
+        amount = body.get(amount_key)
+        if isinstance(amount, bool) or not isinstance(amount, (int, float, D)):
+            raise ApiError(400, {"code": "InvalidRequest", "Message": "The request is invalid.",
+                                 "Information": "%s must be a number." % amount_key})
+        item = next((r for r in self.stock_levels if r["warehouse"] == warehouse and r["productNumber"] == number),
+                    None)
+        if item is None:
+            item = {"warehouse": warehouse, "productNumber": number, "customerProductNumber": None, "notes": None,
+                    "balance": 0}
+            self.stock_levels.append(item)
+        for key in ("customerProductNumber", "notes"):
+            if key in body:
+                if body[key] is not None and not isinstance(body[key], str):
+                    raise ApiError(400, {"code": "InvalidRequest", "Message": "The request is invalid.",
+                                         "Information": "%s must be a string." % key})
+                item[key] = body[key]
+        return item, D(str(amount))
+
+    def set_stock_level(self, req):
+        item, amount = self._stock_item(self.body(req), "balance")
+        item["balance"] = amount
+        return Response.json(200, {"code": "OK", "Message": "Stock level set.",
+                                   "Information": "%s in %s: balance %s." % (item["productNumber"],
+                                                                             item["warehouse"], amount)})
+
+    def adjust_stock_level(self, req):
+        item, amount = self._stock_item(self.body(req), "balanceDifference")
+        item["balance"] = D(str(item["balance"])) + amount
+        return Response.json(200, {"code": "OK", "Message": "Stock level adjusted.",
+                                   "Information": "%s in %s: balance %s." % (item["productNumber"],
+                                                                             item["warehouse"], item["balance"])})
 
     # ------------------------------------------------------------ customers
 
@@ -650,12 +744,23 @@ class ExtendAPI(SimAPI):
 
     # ---------------------------------------------------------------- state
 
+    def patch(self, collection, key, field, value):
+        """``simctl patch extend products ART-1005 modifiedDate '"2026-11-23T13:00:00+00:00"'``:
+        changes a product as the ERP would (its change date among them)."""
+        if collection != "products":
+            raise ValueError("extend patch works on: products")
+        item = self.products.get(key)
+        if item is None:
+            raise ValueError("no extend product %s" % key)
+        item[field] = value
+
     def state(self, collection, params):
         """Remote state for ``simctl state extend <collection>``.
 
         customers: --customer-number, --email; orders (detail shape plus the
         list fields): --order-number, --order-number-external, --customer-number;
-        availability: --product-number, --warehouse; products: --product-number.
+        availability: --product-number, --warehouse; products: --product-number;
+        stock-levels: --warehouse, --product-number, --customer-product-number.
         """
         def pick(items, checks):
             unknown = set(params) - set(checks)
@@ -683,7 +788,12 @@ class ExtendAPI(SimAPI):
         if collection == "products":
             return pick([self._product_item(self.products[k]) for k in sorted(self.products)],
                         {"product-number": lambda p: p["productNumber"]})
-        raise ValueError("extend has no collection %r (customers, orders, availability, products)" % collection)
+        if collection == "stock-levels":
+            return pick(self.stock_levels, {"warehouse": lambda r: r["warehouse"],
+                                            "product-number": lambda r: r["productNumber"],
+                                            "customer-product-number": lambda r: r["customerProductNumber"]})
+        raise ValueError("extend has no collection %r (customers, orders, availability, products, stock-levels)"
+                         % collection)
 
 
 API = ExtendAPI

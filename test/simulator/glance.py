@@ -23,9 +23,17 @@ Seed data (the same for a given seed; the facts below hold for every seed):
 * clients C-1001 .. C-1030 (tax ids ``500000001`` ..); C-1001 is
   "Existing Ltd", existing@example.com, COMPANY; C-1003 is a COMPANY with tax
   id 500000003; C-1002's email has capitals (Dana.Levi@Example.com);
-* documents D-5001 .. D-5020 (numbers 50001 ..), two a month from January
-  2026 (the 5th and the 20th); the invoices dated March to May are D-5005 and
-  D-5008.
+* documents D-5001 .. D-5020 (visible ids; numbers 50001 ..), two a month
+  from January 2026 (the 5th and the 20th); the invoices dated March to May
+  are D-5005 and D-5008; open: the quotations, orders and invoices with an odd
+  number (D-5001, D-5003, D-5005, D-5011, D-5013, D-5015);
+* inventory movements 1..40, one every 12 hours from 2026-11-03T11:00:00Z
+  (movement i at +12(i-1) hours): odd ones a "purchase" of +10 of product
+  (i % 5) + 1 in warehouse 1, even ones a "sale" of -2 of product (i % 3) + 1 in
+  warehouse 2 (movement 40 is at 2026-11-22T23:00:00Z, the 23rd in Israel); every inventory write
+  adds one at the simulator's clock (today 12:00:00Z, one second later each).
+  The movements list takes startDate/endDate as days in Israel time (UTC+2),
+  as the Glance servers do.
 """
 
 import datetime
@@ -211,6 +219,7 @@ class GlanceAPI(SimAPI):
         r.add("GET", "/inventory", self.list_inventory)
         r.add("POST", "/inventory/create", self.create_inventory)
         r.add("POST", "/inventory/adjust", self.adjust_inventory)
+        r.add("GET", "/inventory/movements", self.list_movements)
         r.add("GET", "/inventory/product/:productId", self.inventory_by_product)
         r.add("GET", "/inventory/:id", self.get_inventory)
         r.add("PUT", "/inventory/:id/edit", self.edit_inventory)
@@ -251,7 +260,16 @@ class GlanceAPI(SimAPI):
         self.documents = {}
         for n in range(1, 21):
             d = self._seed_document(rng, n)
-            self.documents[d["id"]] = d
+            self.documents[d["visibleId"]] = d
+        self.movements = []
+        self.clock = 0
+        start = datetime.datetime(2026, 11, 3, 11, 0)
+        for i in range(1, 41):
+            at = start + datetime.timedelta(hours=12 * (i - 1))
+            if i % 2:
+                self._movement((i % 5) + 1, 1, "purchase", D(10), iso(at))
+            else:
+                self._movement((i % 3) + 1, 2, "sale", D(-2), iso(at))
 
     def _seed_product(self, rng, n):
         noun, variant = NOUNS[(n - 1) % 10], VARIANTS[((n - 1) // 10) % 10]
@@ -363,7 +381,8 @@ class GlanceAPI(SimAPI):
             payments = [{"amount": plain(total), "paymentMethod": rng.choice(["cash", "creditCard", "bankTransfer"]),
                          "date": date}]
         return {
-            "id": "D-%d" % (5000 + n),
+            "id": doc_uuid(n),
+            "visibleId": "D-%d" % (5000 + n),
             "type": dtype,
             "number": str(50000 + n),
             "date": date,
@@ -374,6 +393,7 @@ class GlanceAPI(SimAPI):
             "total": money(total),
             "notes": "Seed document %d" % n if n % 3 == 0 else None,
             "sendToClient": n % 5 == 0,
+            "open": dtype in ("quotation", "order", "invoice") and n % 2 == 1,
         }
 
     def _uuid(self):
@@ -556,6 +576,7 @@ class GlanceAPI(SimAPI):
         rec = {"id": rid, "productId": pid, "warehouseId": wid,
                "quantity": plain(quantity if quantity is not None else D(0)), "location": location}
         self.inventory[rid] = rec
+        self._movement(pid, wid, "create", D(str(rec["quantity"])))
         return self.ok(dict(rec), 201)
 
     def edit_inventory(self, req, id):
@@ -565,7 +586,10 @@ class GlanceAPI(SimAPI):
         if "location" in body and body["location"] is not None:
             want_str(body, "location")
         if quantity is not None:
+            change = quantity - D(str(rec["quantity"]))
             rec["quantity"] = plain(quantity)
+            if change:
+                self._movement(rec["productId"], rec["warehouseId"], "edit", change)
         if "location" in body:
             rec["location"] = body["location"]
         return self.ok(dict(rec))
@@ -609,9 +633,53 @@ class GlanceAPI(SimAPI):
                 self.inventory[rid] = rec
             previous = D(str(rec["quantity"]))
             rec["quantity"] = plain(previous + amount)
+            self._movement(pid, wid, "adjustment", amount)
             adjusted.append({"productId": pid, "warehouseId": wid, "previousQuantity": plain(previous),
                              "newQuantity": rec["quantity"], "amount": plain(amount)})
         return self.ok({"adjusted": adjusted})
+
+    # ------------------------------------------------------------ movements
+
+    def _movement(self, pid, wid, mtype, amount, at=None):
+        """Records a stock movement (the API does not document its fields:
+        this shape nests the product and warehouse and calls the change
+        "amount")."""
+        if at is None:
+            base = datetime.datetime.fromisoformat(self.cfg("today")).replace(hour=12)
+            at = iso(base + datetime.timedelta(seconds=self.clock))
+            self.clock += 1
+        p = self.products.get(pid) or {}
+        w = self.warehouses.get(wid) or {}
+        self.movements.append({
+            "id": len(self.movements) + 1,
+            "product": {"id": pid, "name": p.get("name"), "sku": p.get("sku")},
+            "warehouse": {"id": wid, "name": w.get("name")},
+            "type": mtype,
+            "amount": plain(amount),
+            "createdAt": at,
+        })
+
+    def list_movements(self, req):
+        rows = list(self.movements)
+        for param, path in (("productId", "product"), ("warehouseId", "warehouse")):
+            value = req.param(param)
+            if value not in (None, ""):
+                wanted = path_int(value, param)
+                rows = [m for m in rows if m[path]["id"] == wanted]
+        mtype = req.param("type")
+        if mtype not in (None, ""):
+            rows = [m for m in rows if m["type"] == mtype]
+        # days in the company's time zone (Israel, UTC+2 in winter)
+        def local_day(m):
+            at = datetime.datetime.strptime(m["createdAt"], "%Y-%m-%dT%H:%M:%S.000Z")
+            return (at + datetime.timedelta(hours=2)).date().isoformat()
+        start = want_date(req.param("startDate") or None, ["startDate"])
+        end = want_date(req.param("endDate") or None, ["endDate"])
+        if start:
+            rows = [m for m in rows if local_day(m) >= start]
+        if end:
+            rows = [m for m in rows if local_day(m) <= end]
+        return self.paged(req, rows)
 
     # ------------------------------------------------------------- products
 
@@ -795,7 +863,7 @@ class GlanceAPI(SimAPI):
                 "taxId": client["taxId"]}
 
     def list_documents(self, req):
-        rows = sorted(self.documents.values(), key=lambda d: int(d["id"].split("-")[1]))
+        rows = sorted(self.documents.values(), key=lambda d: int(d["visibleId"].split("-")[1]))
         dtype = req.param("type")
         if dtype not in (None, ""):
             if dtype not in DOCUMENT_TYPES:
@@ -810,12 +878,17 @@ class GlanceAPI(SimAPI):
         client_id = req.param("clientId")
         if client_id not in (None, ""):
             rows = [d for d in rows if d["client"]["id"] == client_id]
+        is_open = req.param("open")
+        if is_open not in (None, ""):
+            if is_open not in ("true", "false"):
+                raise invalid(["open"], "Expected boolean, received string")
+            rows = [d for d in rows if d["open"] == (is_open == "true")]
         sku = req.param("sku")
         if sku not in (None, ""):
             rows = [d for d in rows if any(l.get("sku") == sku for l in d["products"])]
         search = (req.param("search") or "").lower()
         if search:
-            rows = [d for d in rows if contains(d["id"], search) or contains(d["number"], search)
+            rows = [d for d in rows if contains(d["visibleId"], search) or contains(d["number"], search)
                     or contains(d["client"]["name"], search) or contains(d["notes"], search)
                     or any(contains(l.get("description"), search) or contains(l.get("sku"), search)
                            for l in d["products"])]
@@ -823,6 +896,8 @@ class GlanceAPI(SimAPI):
 
     def get_document(self, req, id):
         doc = self.documents.get(id)
+        if doc is None:  # the internal id is accepted as well
+            doc = next((d for d in self.documents.values() if d["id"] == id), None)
         if doc is None:
             raise ApiError(404, "Document not found")
         return self.ok(doc)
@@ -868,7 +943,8 @@ class GlanceAPI(SimAPI):
         client = self._document_client(body, identify)
         n = max((int(k.split("-")[1]) for k in self.documents), default=5000) + 1
         doc = {
-            "id": "D-%d" % n,
+            "id": doc_uuid(n - 5000),
+            "visibleId": "D-%d" % n,
             "type": type,
             "number": str(45000 + n),
             "date": date,
@@ -879,8 +955,9 @@ class GlanceAPI(SimAPI):
             "total": money(total),
             "notes": notes,
             "sendToClient": bool(send),
+            "open": type in ("quotation", "order", "invoice"),
         }
-        self.documents[doc["id"]] = doc
+        self.documents[doc["visibleId"]] = doc
         return self.ok(doc, 201)
 
     def _document_client(self, body, identify):
@@ -971,14 +1048,23 @@ class GlanceAPI(SimAPI):
             rows = sorted(self.clients.values(), key=lambda c: int(c["visibleId"].split("-")[1]))
             return [c for c in rows if match(c, checks)]
         if collection == "documents":
-            checks = {"id": lambda d: d["id"], "client-id": lambda d: d["client"]["id"],
+            checks = {"id": lambda d: d["visibleId"], "client-id": lambda d: d["client"]["id"],
                       "type": lambda d: d["type"]}
-            rows = sorted(self.documents.values(), key=lambda d: int(d["id"].split("-")[1]))
+            rows = sorted(self.documents.values(), key=lambda d: int(d["visibleId"].split("-")[1]))
             return [d for d in rows if match(d, checks)]
+        if collection == "movements":
+            checks = {"product-id": lambda m: m["product"]["id"], "warehouse-id": lambda m: m["warehouse"]["id"],
+                      "type": lambda m: m["type"]}
+            return [m for m in self.movements if match(m, checks)]
         if collection == "warehouses":
             return [w for k, w in sorted(self.warehouses.items()) if match(w, {"id": lambda w: w["id"]})]
-        raise ValueError("glance has no collection %r (inventory, products, clients, documents, warehouses)"
+        raise ValueError("glance has no collection %r (inventory, products, clients, documents, warehouses, movements)"
                          % collection)
+
+
+def doc_uuid(n):
+    """A document's internal id (stable, not drawn from the seeded random numbers)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "glance-document-%d" % n))
 
 
 def iso(moment):

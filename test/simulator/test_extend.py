@@ -53,6 +53,10 @@ class ExtendAccessTest(ExtendTestCase):
         self.assertEqual(body["orderHeader"]["orderNumber"], "100001")
         status, _, body = self.get("/Products?PAGECOUNT=2")
         self.assertEqual(len(body), 2)
+        # several clients (accounts) share the data
+        self.sim.config.set("extend.client", "ACME,NORTH")
+        status, _, body = self.request("GET", "/extend/RESTAPI/v1_0/NORTH/Products?pageCount=2", headers=AUTH)
+        self.assertEqual((status, len(body)), (200, 2))
 
 
 class ExtendReadTest(ExtendTestCase):
@@ -165,3 +169,35 @@ class ExtendWriteTest(ExtendTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ExtendStockLevelAndProductTest(ExtendTestCase):
+    def test_product_list_items_have_no_change_date(self):
+        _, _, page = self.get("/Products?modifiedDateFrom=2026-11-06T00:00:00")
+        self.assertEqual([p["productNumber"] for p in page], ["ART-1037", "ART-1038", "ART-1039", "KIT 40/B"])
+        self.assertFalse(any("modifiedDate" in p or "changeDate" in p for p in page))
+        _, _, page = self.get("/Products?modifiedDateFrom=2026-11-06T00:00:00&modifiedDateTo=2026-11-07T08:00:00")
+        self.assertEqual([p["productNumber"] for p in page], ["ART-1037", "ART-1038"])
+        _, _, page = self.get("/Products?productName=oak%20chair%20classic&warehouse=MAIN")
+        self.assertEqual([p["productNumber"] for p in page], ["ART-1001"])
+        _, _, detail = self.get("/Products/ART-1037")
+        self.assertEqual(detail["productDates"]["changedDate"], "2026-11-06T08:00:00+00:00")
+
+    def test_stock_levels(self):
+        status, _, body = self.get("/WarehouseStockLevels")
+        self.assertEqual(status, 400)
+        _, _, body = self.get("/WarehouseStockLevels?warehouse=GBG")
+        self.assertEqual(body["paginationInfo"]["totalResources"], 20)
+        _, _, body = self.get("/WarehouseStockLevels?warehouse=MAIN&productNumber=ART-1002")
+        self.assertEqual(body["stockLevelItemList"], [
+            {"warehouse": "MAIN", "productNumber": "ART-1002", "customerProductNumber": "WDG-002", "notes": None,
+             "balance": 20, "warehouseName": "Stockholm central"}])
+        status, _, body = self.post("/WarehouseStockLevels", {"warehouse": "MAIN", "productNumber": "ART-1002",
+                                                              "balance": 7})
+        self.assertEqual((status, body["Message"]), (200, "Stock level set."))
+        self.put("/WarehouseStockLevels", {"warehouse": "MAIN", "productNumber": "ART-1002", "balanceDifference": -3})
+        _, _, body = self.get("/WarehouseStockLevels?warehouse=MAIN&productNumber=ART-1002")
+        self.assertEqual(body["stockLevelItemList"][0]["balance"], 4)
+        status, _, body = self.post("/WarehouseStockLevels", {"warehouse": "XX", "productNumber": "ART-1002",
+                                                              "balance": 1})
+        self.assertEqual((status, body["Information"]), (400, "Warehouse 'XX' does not exist."))

@@ -183,12 +183,32 @@ class GlanceReadTest(SimTestCase):
         _, _, body = self.get("/clients?email=dana.levi@example.com")
         self.assertEqual(body["data"][0]["email"], "Dana.Levi@Example.com")
         _, _, body = self.get("/documents?type=invoice&startDate=2026-03-01&endDate=2026-05-31")
-        self.assertEqual([d["id"] for d in body["data"]], ["D-5005", "D-5008"])
+        self.assertEqual([d["visibleId"] for d in body["data"]], ["D-5005", "D-5008"])
+        _, _, body = self.get("/documents?open=true&type=invoice")
+        self.assertEqual([d["visibleId"] for d in body["data"]], ["D-5001", "D-5005", "D-5011", "D-5015"])
+        _, _, body = self.get("/documents/id/" + body["data"][0]["id"])
+        self.assertEqual(body["data"]["visibleId"], "D-5001")
         _, _, body = self.get("/documents?limit=100")
         self.assertEqual(body["pagination"]["total"], 20)
         self.assertTrue(all(d["date"].startswith("2026-") for d in body["data"]))
         self.assertEqual(self.get("/documents/id/D-5001")[2]["data"]["number"], "50001")
         self.assertEqual(self.get("/documents?startDate=March")[0], 400)
+
+    def test_movements(self):
+        _, _, body = self.get("/inventory/movements?limit=100")
+        self.assertEqual(body["pagination"]["total"], 40)
+        self.assertEqual(body["data"][39]["createdAt"], "2026-11-22T23:00:00.000Z")
+        _, _, body = self.get("/inventory/movements?warehouseId=2&type=sale&limit=100")
+        self.assertEqual(len(body["data"]), 20)
+        # days in Israel time: 2026-11-22T23:00Z is already the 23rd there
+        _, _, body = self.get("/inventory/movements?startDate=2026-11-23")
+        self.assertEqual([m["id"] for m in body["data"]], [40])
+        _, _, body = self.get("/inventory/movements?productId=1&endDate=2026-11-05")
+        self.assertTrue(all(m["product"]["id"] == 1 for m in body["data"]))
+        self.post("/inventory/adjust", {"actions": [{"productId": 3, "warehouseId": 1, "amount": -4}]})
+        _, _, body = self.get("/inventory/movements?startDate=2026-11-23&type=adjustment")
+        self.assertEqual([(m["product"]["id"], m["amount"], m["createdAt"]) for m in body["data"]],
+                         [(3, -4, "2026-11-23T12:00:00.000Z")])
 
     def test_rate_limit(self):
         self.sim.config.set("glance.rate_limit_per_minute", 3)
@@ -287,7 +307,7 @@ class GlanceWriteTest(SimTestCase):
         status, _, body = self.post("/documents/create/invoiceReceipt", order)
         self.assertEqual(status, 201)
         d = body["data"]
-        self.assertEqual((d["id"], d["number"], d["total"], d["date"]), ("D-5021", "50021", "99.00", "2026-11-23"))
+        self.assertEqual((d["visibleId"], d["number"], d["total"], d["date"]), ("D-5021", "50021", "99.00", "2026-11-23"))
         self.assertEqual(d["client"]["id"], "C-1001")
         order["client"] = {"name": "Fresh", "email": "fresh@example.com"}
         _, _, body = self.post("/documents/create/invoice", order)

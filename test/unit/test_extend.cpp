@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "apis/apis.h"
+#include "engine/modify.h"
 #include "engine/scan.h"
 #include "engine/values.h"
 #include "loopback_server.h"
@@ -172,6 +173,68 @@ TEST(ExtendScan, DetailRowsKeepTheListColumns) {
   EXPECT_EQ(got[0].target, "/CustomerOrders?customerNumber=C1&pageOffset=0&pageCount=100");
   EXPECT_EQ(got[1].target, "/CustomerOrders/7");
   for (const Received& r : got) EXPECT_EQ(r.headers.at("extendbasicauthorization"), "Basic dTpw");  // u:p
+}
+
+}  // namespace
+}  // namespace cfdw
+
+namespace cfdw {
+namespace {
+
+// Product list items carry no change date: its bounds are the remote's alone
+// (not rechecked against NULL); the single product has it, and there
+// PostgreSQL checks a condition on it itself.
+TEST(ExtendPlan, ProductChangeDatesAreTheRemotesAlone) {
+  const Table& t = extend("products");
+  ScanRequest req;
+  req.conds = {{"changed_at", kGe, 1}, {"changed_at", kLe, 1}, {"name", kEq, 1}};
+  auto plan = plan_scan(t, req);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->used.size(), 3u);
+  EXPECT_TRUE(remote_only(t, *plan, 0));
+  EXPECT_TRUE(remote_only(t, *plan, 1));
+  EXPECT_FALSE(remote_only(t, *plan, 2));  // name is in the rows: PostgreSQL keeps the exact match
+  EXPECT_EQ(describe(t, req, {vals({"2026-11-06 00:00:00+00"}), vals({"2026-11-07 08:00:00+00"}), vals({"Rug"})})[0],
+            "GET /Products?modifiedDateFrom=2026-11-06T00%3A00%3A00&modifiedDateTo=2026-11-07T08%3A00%3A00&"
+            "productName=Rug&pageOffset=0&pageCount=100 (paged)");
+  req.conds = {{"product_number", kEq, 1}, {"changed_at", kGe, 1}};
+  plan = plan_scan(t, req);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(t.reads[plan->endpoints[0]].path, "/Products/{product_number}");
+  EXPECT_EQ(plan->used, std::vector<int>{0});
+}
+
+TEST(ExtendPlan, StockLevelsNeedAWarehouse) {
+  const Table& t = extend("warehouse_stock_levels");
+  ScanRequest req;
+  req.conds = {{"product_number", kEq, 1}};
+  EXPECT_FALSE(plan_scan(t, req).has_value());
+  req.conds = {{"warehouse", kIn, 2}, {"product_number", kEq, 1}};
+  EXPECT_EQ(describe(t, req, {vals({"MAIN", "GBG"}), vals({"ART-1"})})[0],
+            "GET /WarehouseStockLevels?warehouse=MAIN&productNumber=ART-1&pageNumber=1 (paged) "
+            "[one request series per value (2)]");
+}
+
+TEST(ExtendWrite, BalanceIsSetOrAdjusted) {
+  const Table& t = extend("warehouse_stock_levels");
+  std::string why;
+  UpdateShape delta;
+  delta.changed = {"balance"};
+  delta.delta = {"balance"};
+  int rule = choose_write_rule(t, "s", WriteKind::Update, &delta, &why);
+  ASSERT_GE(rule, 0);
+  EXPECT_EQ(t.writes[rule].method, "PUT");
+  EXPECT_EQ(t.writes[rule].body.back().key, "balanceDifference");
+  UpdateShape set;
+  set.changed = {"balance"};
+  set.constants = {{"balance", std::string("5")}};
+  rule = choose_write_rule(t, "s", WriteKind::Update, &set, &why);
+  ASSERT_GE(rule, 0);
+  EXPECT_EQ(t.writes[rule].method, "POST");
+  EXPECT_EQ(t.writes[rule].body.back().key, "balance");
+  UpdateShape name;
+  name.changed = {"warehouse_name"};
+  EXPECT_LT(choose_write_rule(t, "s", WriteKind::Update, &name, &why), 0);
 }
 
 }  // namespace

@@ -111,6 +111,24 @@ TEST(ScanPlan, CountNeedsAReportedTotalAndExactConditions) {
   EXPECT_FALSE(can_count(glance("inventory"), *plan));
 }
 
+TEST(ScanPlan, RequestEstimateCountsPagesOfTheRowsAndOneLookup) {
+  const Table& orders = *find_api("gcommerce")->table("orders");
+  Config cfg = test_config("gcommerce", "http://127.0.0.1:1/gcommerce");
+  auto list = plan_scan(orders, ScanRequest{});
+  ASSERT_TRUE(list);
+  EXPECT_EQ(estimate_requests(orders, *list, cfg, 43), 1);      // one page of 100
+  EXPECT_EQ(estimate_requests(orders, *list, cfg, 10000), 100);
+  cfg.page_size = 50;                                            // a smaller page: more requests
+  EXPECT_EQ(estimate_requests(orders, *list, cfg, 10000), 200);
+  ScanRequest by_id;
+  by_id.conds = {{"order_id", kEq, 1}};
+  auto lookup = plan_scan(orders, by_id);
+  ASSERT_TRUE(lookup);
+  EXPECT_EQ(estimate_requests(orders, *lookup, cfg, 10000), 1);
+  list->limit = 5;                                               // a remote limit: one small page
+  EXPECT_EQ(estimate_requests(orders, *list, cfg, 10000), 1);
+}
+
 TEST(ScanPlan, SerializationRoundTrips) {
   ScanPlan p;
   p.table = "inventory";
