@@ -20,9 +20,24 @@
 //
 // The multi handle lives as long as the client and, with it, libcurl's
 // connection cache: successive calls to the same server reuse the connection.
+//
+// The non-blocking mode (start / progress / take) runs the same batch one
+// round at a time (steps 1-3) and leaves step 4 to the caller, who waits on
+// the descriptor prepare_wait() arms. Every batch of the client is registered
+// with it, so that a round of one batch hands the attempts libcurl finished
+// for the others to them (an error is kept for its batch and thrown by that
+// batch's next round).
 #include "engine/http.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
 
 #include <algorithm>
 #include <cctype>
@@ -328,10 +343,25 @@ struct HttpClient::Impl {
   Impl() : multi(curl_multi_init()), rng(std::random_device()()) {
     if (!multi) throw Error(sqlstate::kInternalError, "libcurl could not create a multi handle");
   }
+  ~Impl() {
+    if (epoll_fd >= 0) close(epoll_fd);
+    if (timer_fd >= 0) close(timer_fd);
+  }
+
+  // Hands the attempts libcurl has finished to their batches.
+  void collect();
+  // Registers libcurl's sockets with the epoll set and arms the timer.
+  int prepare_wait(bool now);
 
   MultiHandle multi;  // owns the connection cache
   EasyPool pool;      // declared after `multi`: easy handles are cleaned up first
   std::minstd_rand rng;  // backoff jitter
+  std::vector<Batch*> live;  // every batch in progress (blocking or not)
+
+  // The non-blocking mode's wait descriptor (created on first use).
+  int epoll_fd = -1;
+  int timer_fd = -1;
+  std::map<int, uint32_t> registered;  // socket -> epoll events asked for
 };
 
 // One call of perform(): its requests, their state and the event loop.
@@ -340,24 +370,68 @@ class HttpClient::Impl::Batch {
   Batch(Impl& client, const HttpRequest* reqs, size_t count, int max_parallel, const HttpOptions& opts,
         RateLimiter* limiter, const HttpHooks& hooks, HttpStats& stats)
       : client_(client), reqs_(reqs), count_(count), max_parallel_(static_cast<size_t>(std::max(1, max_parallel))),
-        opts_(opts), limiter_(limiter), hooks_(hooks), stats_(stats), results_(count) {}
+        opts_(opts), limiter_(limiter), hooks_(hooks), stats_(stats), results_(count) {
+    client_.live.push_back(this);
+  }
+  ~Batch() {
+    active_.clear();  // abandons the attempts in flight
+    client_.live.erase(std::find(client_.live.begin(), client_.live.end(), this));
+  }
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
 
+  // Blocking mode: rounds until every response is in.
   std::vector<HttpResponse> run() {
-    while (done_ < count_) {
-      if (hooks_.should_abort && hooks_.should_abort()) throw Cancelled();
-      admit();
-      start_due();
-      int running = 0;
-      check(curl_multi_perform(multi(), &running));
-      collect();
-      if (done_ < count_) {
-        if (hooks_.on_block) hooks_.on_block(true);
-        const CURLMcode rc = curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(), nullptr);
-        if (hooks_.on_block) hooks_.on_block(false);
-        check(rc);
-      }
+    while (!step()) {
+      if (hooks_.on_block) hooks_.on_block(true);
+      const CURLMcode rc = curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(), nullptr);
+      if (hooks_.on_block) hooks_.on_block(false);
+      check(rc);
     }
     return std::move(results_);
+  }
+
+  // One round without waiting: admit, start what is due, let libcurl move
+  // every transfer on, hand out what finished. True when every response is in;
+  // throws this batch's error.
+  bool step() {
+    if (error_) std::rethrow_exception(error_);
+    if (done_ == count_) return true;
+    if (hooks_.should_abort && hooks_.should_abort()) throw Cancelled();
+    admit();
+    start_due();
+    int running = 0;
+    check(curl_multi_perform(multi(), &running));
+    client_.collect();
+    if (error_) std::rethrow_exception(error_);
+    return done_ == count_;
+  }
+
+  std::vector<HttpResponse> take() { return std::move(results_); }
+
+  // An attempt of this batch that libcurl finished, if `easy` is one; an
+  // error is kept for the batch's next round.
+  bool handle(CURL* easy, CURLcode code) {
+    auto it = std::find_if(active_.begin(), active_.end(), [&](const auto& t) { return t->easy.get() == easy; });
+    if (it == active_.end()) return false;
+    try {
+      attempt_done(**it, code);
+      if ((*it)->finished) active_.erase(it);
+    } catch (...) {
+      if (!error_) error_ = std::current_exception();
+    }
+    return true;
+  }
+
+  // Until this batch needs a round without any socket activity: 0 when
+  // complete, failed or able to admit; the next due attempt; else -1 (none).
+  double due_in_ms(double now) const {
+    if (error_ || done_ == count_ || (next_ < count_ && active_.size() < max_parallel_)) return 0;
+    double wait = -1;
+    for (const auto& t : active_)
+      if (!t->in_flight()) wait = wait < 0 ? std::max(0.0, t->not_before_ms - now)
+                                           : std::min(wait, std::max(0.0, t->not_before_ms - now));
+    return wait;
   }
 
  private:
@@ -475,20 +549,6 @@ class HttpClient::Impl::Batch {
     set(t, CURLOPT_HEADERFUNCTION, on_header);
     set(t, CURLOPT_HEADERDATA, static_cast<void*>(&t.sink));
     set(t, CURLOPT_ERRORBUFFER, t.error);
-  }
-
-  // Handles the attempts libcurl has finished.
-  void collect() {
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi(), &left)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      CURL* easy = msg->easy_handle;
-      const CURLcode code = msg->data.result;  // msg dies with the handle's removal
-      auto it = std::find_if(active_.begin(), active_.end(), [&](const auto& t) { return t->easy.get() == easy; });
-      if (it == active_.end()) continue;
-      attempt_done(**it, code);
-      if ((*it)->finished) active_.erase(it);
-    }
   }
 
   // An attempt is over: schedule the next one, store the final response, or throw.
@@ -628,6 +688,99 @@ class HttpClient::Impl::Batch {
   std::vector<std::unique_ptr<Transfer>> active_;    // admitted, not finished
   size_t next_ = 0;                                  // next request to admit
   size_t done_ = 0;                                  // requests finished
+  std::exception_ptr error_;                         // the batch failed (thrown by its next round)
+};
+
+void HttpClient::Impl::collect() {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* easy = msg->easy_handle;
+    const CURLcode code = msg->data.result;  // msg dies with the handle's removal
+    for (Batch* b : live)
+      if (b->handle(easy, code)) break;
+  }
+}
+
+namespace {
+
+[[noreturn]] void fail_errno(const char* what) {
+  throw Error(sqlstate::kInternalError, std::string("commerce_fdw could not ") + what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+int HttpClient::Impl::prepare_wait(bool now_please) {
+  if (epoll_fd < 0) {
+    epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd < 0) fail_errno("create an epoll set");
+    timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (timer_fd < 0) fail_errno("create a timerfd");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = timer_fd;
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, timer_fd, &ev) != 0) fail_errno("watch a timerfd");
+  }
+  // libcurl's sockets, as it wants them now. A socket it closed has left the
+  // set by itself; its number may be back as a new socket, hence MOD, else ADD.
+  fd_set r, w, x;
+  FD_ZERO(&r);
+  FD_ZERO(&w);
+  FD_ZERO(&x);
+  int max_fd = -1;
+  if (curl_multi_fdset(multi.get(), &r, &w, &x, &max_fd) != CURLM_OK) max_fd = -1;
+  std::map<int, uint32_t> now_wanted;
+  for (int fd = 0; fd <= max_fd; ++fd) {
+    uint32_t events = 0;
+    if (FD_ISSET(fd, &r)) events |= EPOLLIN;
+    if (FD_ISSET(fd, &w)) events |= EPOLLOUT;
+    if (FD_ISSET(fd, &x)) events |= EPOLLPRI;
+    if (events) now_wanted[fd] = events;
+  }
+  for (const auto& [fd, events] : registered)
+    if (!now_wanted.count(fd)) epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);  // may be gone already
+  registered.clear();
+  for (const auto& [fd, events] : now_wanted) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &ev) != 0 && epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0)
+      continue;  // not watchable: the timer still comes round
+    registered[fd] = events;
+  }
+  // The timer: libcurl's own timeout, the next due attempt, at most one slice.
+  const double now = monotonic_ms();
+  double wait = now_please ? 0 : kWaitSliceMs;
+  long curl_ms = -1;
+  if (curl_multi_timeout(multi.get(), &curl_ms) == CURLM_OK && curl_ms >= 0) wait = std::min(wait, double(curl_ms));
+  for (const Batch* b : live)
+    if (const double due = b->due_in_ms(now); due >= 0) wait = std::min(wait, due);
+  uint64_t expirations;
+  while (read(timer_fd, &expirations, sizeof expirations) > 0) {
+  }
+  itimerspec spec{};
+  const long ns = std::max(1L, static_cast<long>(std::ceil(wait * 1e6)));  // 0 would disarm it
+  spec.it_value.tv_sec = ns / 1000000000L;
+  spec.it_value.tv_nsec = ns % 1000000000L;
+  if (timerfd_settime(timer_fd, 0, &spec, nullptr) != 0) fail_errno("arm a timerfd");
+  return epoll_fd;
+}
+
+// A batch of the non-blocking mode, with its own copy of what it sends.
+class HttpClient::Async {
+ public:
+  Async(Impl& client, std::vector<HttpRequest> reqs, int max_parallel, const HttpOptions& opts,
+        RateLimiter* limiter, const HttpHooks& hooks, HttpStats* stats)
+      : reqs_(std::move(reqs)), opts_(opts), hooks_(hooks),
+        batch_(client, reqs_.data(), reqs_.size(), max_parallel, opts_, limiter, hooks_, stats ? *stats : unused_) {}
+  Impl::Batch& batch() { return batch_; }
+
+ private:
+  std::vector<HttpRequest> reqs_;
+  HttpOptions opts_;
+  HttpHooks hooks_;
+  HttpStats unused_;
+  Impl::Batch batch_;  // last: gone before what it refers to
 };
 
 HttpClient::HttpClient() {
@@ -643,6 +796,26 @@ std::vector<HttpResponse> HttpClient::perform(const std::vector<HttpRequest>& re
   HttpStats unused;
   Impl::Batch batch(*impl_, reqs.data(), reqs.size(), max_parallel, opts, limiter, hooks, stats ? *stats : unused);
   return batch.run();
+}
+
+std::shared_ptr<HttpClient::Async> HttpClient::start(std::vector<HttpRequest> reqs, int max_parallel,
+                                                    const HttpOptions& opts, RateLimiter* limiter,
+                                                    const HttpHooks& hooks, HttpStats* stats) {
+  auto batch = std::make_shared<Async>(*impl_, std::move(reqs), max_parallel, opts, limiter, hooks, stats);
+  progress(*batch);
+  return batch;
+}
+
+bool HttpClient::progress(Async& batch) { return batch.batch().step(); }
+
+std::vector<HttpResponse> HttpClient::take(Async& batch) { return batch.batch().take(); }
+
+int HttpClient::prepare_wait(bool now) { return impl_->prepare_wait(now); }
+
+int HttpClient::new_wait_fd() {
+  const int fd = fcntl(impl_->prepare_wait(false), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) fail_errno("duplicate a descriptor");
+  return fd;
 }
 
 HttpResponse HttpClient::perform_one(const HttpRequest& req, const HttpOptions& opts, RateLimiter* limiter,

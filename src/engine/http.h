@@ -119,6 +119,31 @@ class HttpClient {
   HttpResponse perform_one(const HttpRequest& req, const HttpOptions& opts, RateLimiter* limiter,
                            const HttpHooks& hooks, HttpStats* stats);
 
+  // Non-blocking mode: the same requests, retries, bounds and errors as
+  // perform(), but the caller drives them. start() sends what it can at once
+  // and returns; progress() moves every transfer of the client on (those of
+  // other batches too) without waiting and says whether this batch has all its
+  // responses, which take() then returns. Errors of the batch (the ones
+  // perform() throws, and cfdw::Cancelled) are thrown by progress(). A batch
+  // dropped unfinished abandons its transfers. `stats` must outlive the batch.
+  class Async;
+  std::shared_ptr<Async> start(std::vector<HttpRequest> reqs, int max_parallel, const HttpOptions& opts,
+                               RateLimiter* limiter, const HttpHooks& hooks, HttpStats* stats);
+  bool progress(Async& batch);
+  std::vector<HttpResponse> take(Async& batch);
+
+  // What to wait on between two progress() calls: one descriptor (an epoll
+  // set holding libcurl's sockets and a timerfd) that becomes readable when a
+  // socket is ready, when libcurl's timeout, a retry or a rate-limit wait is
+  // due, when a batch is complete, and at most kWaitSliceMs after this call
+  // (so that a waiter can look at interrupts); with `now`, at once.
+  // prepare_wait() refreshes it and returns it; the descriptor stays the client's. new_wait_fd() returns a
+  // duplicate the caller closes (several waiters may each register their own
+  // descriptor for the same set).
+  static constexpr int kWaitSliceMs = 50;
+  int prepare_wait(bool now = false);
+  int new_wait_fd();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -556,6 +556,13 @@ void Scan::guard_page(Series& s, const json::Value* rows, long n, const std::str
 }
 
 bool Scan::fetch_more() {
+  std::vector<ApiRequest> reqs;
+  if (!begin_fetch(&reqs)) return false;
+  end_fetch(reqs, session_.call_many(reqs));
+  return true;
+}
+
+bool Scan::begin_fetch(std::vector<ApiRequest>* out) {
   while (current_ < series_.size() && series_[current_]->done) ++current_;
   if (current_ >= series_.size()) return false;
   Series& s = *series_[current_];
@@ -586,11 +593,16 @@ bool Scan::fetch_more() {
   int batch = 1;
   if (plan_.eager && pages_left > 1 && ep.paging.style != PagingStyle::None)
     batch = int(std::min<long>(pages_left, session_.config().max_concurrency));
-  std::vector<ApiRequest> reqs;
+  std::vector<ApiRequest>& reqs = *out;
+  reqs.clear();
   for (int i = 0; i < batch; ++i) reqs.push_back(page_request(ep, s.path, s.query, s.page + i, s.size));
-  std::vector<ApiResult> results = session_.call_many(reqs);
   requests_ += long(reqs.size());
+  return true;
+}
 
+void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult> results) {
+  Series& s = *series_[current_];
+  const Endpoint& ep = table_.reads[s.endpoint];
   for (size_t i = 0; i < results.size(); ++i) {
     ApiResult& res = results[i];
     if (s.done) break;  // an earlier page of this batch was the last
@@ -646,7 +658,6 @@ bool Scan::fetch_more() {
     }
     if (plan_.limit >= 0 && returned_ + long(ready_.size()) >= plan_.limit) s.done = true;
   }
-  return true;
 }
 
 void Scan::decode_page(const Series& s, const json::Value& root, const std::string& where) {
@@ -791,6 +802,25 @@ bool Scan::next(Row* row) {
   ++returned_;
   session_.stats().rows++;
   return true;
+}
+
+Scan::Poll Scan::poll(Row* row) {
+  while (ready_.empty()) {
+    if (plan_.limit >= 0 && returned_ >= plan_.limit) return Poll::End;
+    if (!pending_) {
+      if (!begin_fetch(&pending_reqs_)) return Poll::End;
+      pending_ = session_.start_many(pending_reqs_);
+    }
+    if (!session_.poll(*pending_)) return Poll::Pending;
+    std::vector<ApiResult> results = session_.finish_many(*pending_);
+    pending_.reset();
+    end_fetch(pending_reqs_, std::move(results));
+  }
+  *row = std::move(ready_.front());
+  ready_.pop_front();
+  ++returned_;
+  session_.stats().rows++;
+  return Poll::Row;
 }
 
 int64_t Scan::count() {

@@ -95,6 +95,13 @@ class Scan {
   ~Scan();
   // The next row; false at the end.
   bool next(Row* row);
+  // Non-blocking mode (HttpClient's): the next row if one can be had without
+  // waiting; Pending when a page is on its way (poll again once the client's
+  // wait descriptor is readable). Same requests, rows and errors as next().
+  // A lookup the page needs (supplement, detail objects) is still sent in the
+  // blocking way.
+  enum class Poll { Row, End, Pending };
+  Poll poll(Row* row);
   // count(*) plans: the total.
   int64_t count();
   int64_t requests_sent() const { return requests_; }
@@ -110,6 +117,10 @@ class Scan {
   struct Series;
   void build_series();
   bool fetch_more();
+  // fetch_more in two halves: the page request(s) of the current series
+  // (false: no series left), then their results.
+  bool begin_fetch(std::vector<ApiRequest>* reqs);
+  void end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult> results);
   // Checks a page against the ones before it (rows beyond the total, the
   // previous page again, too many pages); throws when the listing cannot be trusted.
   void guard_page(Series& s, const json::Value* rows, long n, const std::string& where);
@@ -128,6 +139,8 @@ class Scan {
   size_t current_ = 0;
   std::deque<Row> ready_;
   int64_t requests_ = 0;
+  std::vector<ApiRequest> pending_reqs_;           // non-blocking mode: the pages on their way
+  std::shared_ptr<Session::Pending> pending_;
   int64_t returned_ = 0;
   long max_pages_ = kMaxPagesPerSeries;
 };

@@ -151,10 +151,27 @@ ApiResult Session::call(const ApiRequest& req) {
   return std::move(call_many(one).front());
 }
 
-std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {
-  std::vector<ApiResult> out(reqs.size());
-  std::vector<HttpRequest> todo;
-  std::vector<size_t> todo_index;
+struct Session::Prepared {
+  std::vector<ApiResult> out;
+  std::vector<HttpRequest> todo;  // what goes to the server
+  std::vector<size_t> todo_index; // the request each is for
+};
+
+class Session::Pending {
+ public:
+  std::vector<ApiRequest> reqs;
+  Prepared prepared;
+  std::shared_ptr<HttpClient::Async> http;  // null: every answer came from the cache
+  bool ready = false;
+};
+
+Error Session::named(const Error& e) const {
+  // Transport failures: name the API too.
+  return Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());
+}
+
+void Session::prepare(const std::vector<ApiRequest>& reqs, Prepared* p) {
+  p->out.resize(reqs.size());
   const double now = monotonic_ms();
   auto& cache = response_cache();
   for (size_t i = 0; i < reqs.size(); ++i) {
@@ -165,23 +182,68 @@ std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {
         HttpResponse cached;
         cached.status = it->second.status;
         cached.body = it->second.body;
-        out[i] = finish(reqs[i], std::move(cached));
+        p->out[i] = finish(reqs[i], std::move(cached));
         continue;
       }
     }
-    todo.push_back(std::move(h));
-    todo_index.push_back(i);
+    p->todo.push_back(std::move(h));
+    p->todo_index.push_back(i);
   }
-  if (todo.empty()) return out;
+}
 
+std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {
+  Prepared p;
+  prepare(reqs, &p);
+  if (p.todo.empty()) return std::move(p.out);
   std::vector<HttpResponse> resps;
   try {
-    resps = client_.perform(todo, std::max(1, config_.max_concurrency), config_.http, limiter_, hooks_,
+    resps = client_.perform(p.todo, std::max(1, config_.max_concurrency), config_.http, limiter_, hooks_,
                             &stats_->http);
   } catch (const Error& e) {
-    // Transport failures: name the API too.
-    throw Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());
+    throw named(e);
   }
+  complete(reqs, &p, std::move(resps));
+  return std::move(p.out);
+}
+
+std::shared_ptr<Session::Pending> Session::start_many(const std::vector<ApiRequest>& reqs) {
+  auto p = std::make_shared<Pending>();
+  p->reqs = reqs;
+  prepare(p->reqs, &p->prepared);
+  if (p->prepared.todo.empty()) {
+    p->ready = true;
+    return p;
+  }
+  try {
+    p->http = client_.start(p->prepared.todo, std::max(1, config_.max_concurrency), config_.http, limiter_, hooks_,
+                            &stats_->http);
+  } catch (const Error& e) {
+    throw named(e);
+  }
+  return p;
+}
+
+bool Session::poll(Pending& p) {
+  if (p.ready) return true;
+  try {
+    p.ready = client_.progress(*p.http);
+  } catch (const Error& e) {
+    throw named(e);
+  }
+  return p.ready;
+}
+
+std::vector<ApiResult> Session::finish_many(Pending& p) {
+  if (p.http) complete(p.reqs, &p.prepared, client_.take(*p.http));
+  p.http.reset();
+  return std::move(p.prepared.out);
+}
+
+void Session::complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::vector<HttpResponse> resps) {
+  std::vector<ApiResult>& out = p->out;
+  const std::vector<HttpRequest>& todo = p->todo;
+  const std::vector<size_t>& todo_index = p->todo_index;
+  auto& cache = response_cache();
   bool logged_in_again = false;
   for (size_t k = 0; k < resps.size(); ++k) {
     const size_t i = todo_index[k];
@@ -208,7 +270,6 @@ std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {
     if (cacheable && !out[i].not_found)
       cache[key] = CacheEntry{monotonic_ms(), status, std::move(body)};
   }
-  return out;
 }
 
 }  // namespace cfdw

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/api.h"
+#include "engine/error.h"
 #include "engine/http.h"
 #include "engine/json.h"
 #include "engine/url.h"
@@ -54,6 +55,14 @@ class Session {
   ApiResult call(const ApiRequest& req);
   // Several independent requests, at most max_concurrency at once, results in order.
   std::vector<ApiResult> call_many(const std::vector<ApiRequest>& reqs);
+  // The same without waiting (HttpClient's non-blocking mode): start_many()
+  // sends the requests, poll() moves them on and says whether every answer
+  // is in (throwing what call_many would throw), finish_many() returns the
+  // results call_many would return. A Pending dropped early abandons its requests.
+  class Pending;
+  std::shared_ptr<Pending> start_many(const std::vector<ApiRequest>& reqs);
+  bool poll(Pending& pending);
+  std::vector<ApiResult> finish_many(Pending& pending);
 
   // Raw send without the API's authentication or error mapping (used by logins).
   HttpResponse send_raw(HttpRequest req);
@@ -72,6 +81,12 @@ class Session {
   // Parses a response and maps its errors. With expired_login set, an answer
   // the API calls an expired login sets *expired_login instead of failing.
   ApiResult finish(const ApiRequest& req, HttpResponse resp, bool* expired_login = nullptr);
+  // call_many in three steps: answers from the cache and the requests to
+  // send; the transport's errors named with the API; the answers turned into results.
+  struct Prepared;
+  void prepare(const std::vector<ApiRequest>& reqs, Prepared* p);
+  Error named(const Error& e) const;
+  void complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::vector<HttpResponse> resps);
 
   const Api& api_;
   Config config_;

@@ -1,6 +1,8 @@
 // commerce_fdw PostgreSQL glue: executing scans, and EXPLAIN.
 #include "pg/exec.h"
 
+#include <unistd.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +26,11 @@ struct ScanExec {
   ScanPlan plan;
   Row row;
   int64_t count = 0;
-  ~ScanExec() { merge_stats(config.server, stats); }
+  int wait_fd = -1;  // async: this scan's descriptor for the client's wait set
+  ~ScanExec() {
+    if (wait_fd >= 0) close(wait_fd);
+    merge_stats(config.server, stats);
+  }
 };
 
 struct ScanState {
@@ -37,6 +43,7 @@ struct ScanState {
   bool count_only;
   bool started;
   bool count_done;
+  bool async_end;       // async: the scan has no more rows (an empty slot is not the end there)
   FmgrInfo* inputs;     // per attribute
   Oid* ioparams;
   // Finished scans' counters, for EXPLAIN ANALYZE across rescans.
@@ -188,8 +195,18 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
   }
 
   bool has = false;
-  const bool ok = guarded([&] { has = x->scan->next(&x->row); });
-  if (!ok) raise_captured();
+  if (node->ss.ps.async_capable) {
+    // Under an async Append: no waiting here. An empty slot means "pending"
+    // unless async_end says the scan is over.
+    Scan::Poll r = Scan::Poll::Pending;
+    const bool ok = guarded([&] { r = x->scan->poll(&x->row); });
+    if (!ok) raise_captured();
+    st->async_end = r == Scan::Poll::End;
+    has = r == Scan::Poll::Row;
+  } else {
+    const bool ok = guarded([&] { has = x->scan->next(&x->row); });
+    if (!ok) raise_captured();
+  }
   if (!has) return slot;
 
   const RelDesc* d = st->desc;
@@ -226,6 +243,93 @@ void rescan_scan(ForeignScanState* node) {
   ScanState* st = state_of(node);
   st->started = false;
   st->count_done = false;
+  st->async_end = false;
+}
+
+// ---------------------------------------------------------------------------
+// Asynchronous execution (PostgreSQL's async Append, as in postgres_fdw).
+//
+// Every scan of the backend shares the one HttpClient: the Append's first
+// request starts each scan's first page at once, so N scans have their
+// requests in flight together. The client's wait set (an epoll descriptor
+// with libcurl's sockets and a timerfd armed for libcurl's timeout, the next
+// retry or rate-limit slot, and at most 50 ms) is what the Append waits on;
+// each pending scan registers its own duplicate of it, as a wait event set
+// takes a descriptor once. Whichever scan is notified drives every transfer.
+
+namespace {
+
+// A row was produced while configuring the wait: the set must not sleep.
+bool wake_now = false;
+
+bool option_async_capable(const RelDesc* d) {
+  // The table's value wins over the server's: the last entry counts.
+  bool value = true;
+  ListCell* lc;
+  foreach (lc, d->options) {
+    DefElem* def = static_cast<DefElem*>(lfirst(lc));
+    if (std::strcmp(def->defname, "async_capable") == 0) (void)parse_bool(strVal(def->arg), &value);
+  }
+  return value;
+}
+
+// Asks the scan for a row through the executor (so that the plan's filter and
+// projection apply) and answers the request: a row, the end, or pending.
+void produce_tuple(AsyncRequest* areq) {
+  ForeignScanState* node = reinterpret_cast<ForeignScanState*>(areq->requestee);
+  ScanState* st = state_of(node);
+  st->async_end = false;
+  TupleTableSlot* result = ExecProcNode(&node->ss.ps);
+  if (!TupIsNull(result)) {
+    ExecAsyncRequestDone(areq, result);
+  } else if (st->async_end) {
+    ExecAsyncRequestDone(areq, nullptr);
+  } else {
+    ExecAsyncRequestPending(areq);
+  }
+}
+
+}  // namespace
+
+bool is_async_capable_path(ForeignPath* path) {
+  const RelDesc* d = planned_table(path->path.parent);
+  return d && option_async_capable(d);
+}
+
+void async_request(AsyncRequest* areq) {
+  wake_now = false;
+  produce_tuple(areq);
+}
+
+void async_configure_wait(AsyncRequest* areq) {
+  ForeignScanState* node = reinterpret_cast<ForeignScanState*>(areq->requestee);
+  ScanState* st = state_of(node);
+  // Another scan's turn may have brought this one's page: answer at once
+  // (the request is completed here, as postgres_fdw does).
+  areq->callback_pending = false;
+  produce_tuple(areq);
+  if (areq->request_complete) {
+    wake_now = true;
+    const bool ok = guarded([&] { http_client().prepare_wait(true); });
+    if (!ok) raise_captured();
+    ExecAsyncResponse(areq);
+    return;
+  }
+  ScanExec* x = st->exec->object;
+  int fd = -1;
+  const bool ok = guarded([&] {
+    if (x->wait_fd < 0) x->wait_fd = http_client().new_wait_fd();
+    http_client().prepare_wait(wake_now);
+    fd = x->wait_fd;
+  });
+  if (!ok) raise_captured();
+  AddWaitEventToSet(reinterpret_cast<AppendState*>(areq->requestor)->as_eventset, WL_SOCKET_READABLE, fd, nullptr,
+                    areq);
+}
+
+void async_notify(AsyncRequest* areq) {
+  wake_now = false;
+  produce_tuple(areq);
 }
 
 void end_scan(ForeignScanState* node) {

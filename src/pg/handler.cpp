@@ -276,6 +276,10 @@ Datum commerce_fdw_handler(PG_FUNCTION_ARGS) {
   r->ReScanForeignScan = cfdw_rescan;
   r->EndForeignScan = cfdw_end_scan;
   r->ExplainForeignScan = cfdw_explain_scan;
+  r->IsForeignPathAsyncCapable = is_async_capable_path;
+  r->ForeignAsyncRequest = async_request;
+  r->ForeignAsyncConfigureWait = async_configure_wait;
+  r->ForeignAsyncNotify = async_notify;
   r->AnalyzeForeignTable = analyze_table;
   r->AddForeignUpdateTargets = add_update_targets;
   r->PlanForeignModify = plan_modify;

@@ -526,6 +526,11 @@ void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* inp
                                                                           NIL, nullptr, NIL)));
 }
 
+const RelDesc* planned_table(RelOptInfo* rel) {
+  const PlanState* ps = static_cast<const PlanState*>(rel->fdw_private);
+  return ps && !ps->count_only ? ps->desc : nullptr;
+}
+
 namespace {
 // The scanned relation of a count(*) upper rel.
 RelOptInfo* base_rel_of(PlannerInfo* root, PlanState* ps) {

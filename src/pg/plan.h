@@ -24,6 +24,10 @@ enum PrivateIndex {
   kPrivCount
 };
 
+// The table a base relation's planning is for; nullptr for other relations
+// (joins, upper relations answering count(*)).
+const RelDesc* planned_table(RelOptInfo* rel);
+
 void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid);
 void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid);
 ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntableid, ForeignPath* best_path,

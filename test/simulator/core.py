@@ -753,8 +753,18 @@ class Simulator:
         # One lock serialises the APIs' state changes; latency faults sleep
         # outside it, so a slow request never blocks the others.
         self.lock = threading.RLock()
+        # API requests being served, and the most at once since the last
+        # clear (proves that a client sends requests concurrently).
+        self.flight_lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.apis = {name: load_api(name, self.config) for name in API_NAMES}
         self.reset(seed)
+
+    def flight(self, delta):
+        with self.flight_lock:
+            self.in_flight += delta
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def reset(self, seed=None):
         if seed is not None:
@@ -764,6 +774,8 @@ class Simulator:
             self.faults.clear()
             self.read_faults.clear()
             self.log.clear()
+            with self.flight_lock:
+                self.max_in_flight = self.in_flight
             for api in self.apis.values():
                 api.reset(self.seed)
 
@@ -808,6 +820,15 @@ class Simulator:
             if route == "log/clear":
                 need("POST")
                 return 200, {"entries": self.log.clear(api)}
+            if route == "in-flight":
+                need("GET")
+                with self.flight_lock:
+                    return 200, {"now": self.in_flight, "max": self.max_in_flight}
+            if route == "in-flight/clear":
+                need("POST")
+                with self.flight_lock:
+                    self.max_in_flight = self.in_flight
+                return 200, {"ok": True}
             if route == "faults":
                 if method == "GET":
                     return 200, {"faults": self.faults.list()}
@@ -958,6 +979,7 @@ class Handler(BaseHTTPRequestHandler):
                       {k: v for k, v in self.headers.items()}, body)
         entry = sim.log.add(req, api.log_view(req))
         finished = False
+        sim.flight(1)
         try:
             read_fault = sim.read_faults.take(req)
             if read_fault:
@@ -980,6 +1002,7 @@ class Handler(BaseHTTPRequestHandler):
             finished = True
             self._send(resp, fault["body"] if fault else None)
         finally:
+            sim.flight(-1)
             if not finished:
                 sim.log.finish(entry, None)
 

@@ -27,6 +27,8 @@ Commands:
                             scalar-items, total (--value raw JSON), same-page,
                             endless, gzip-bomb (--megabytes), drip
                             (--interval-ms); see README.md
+  max-in-flight [--clear]   the most API requests served at once since the
+                            last clear (or reset); --clear starts over
   faults                    list pending faults (read faults after the others)
   fault-clear               drop pending faults (read faults too)
   config [KEY VALUE]        set a setting (e.g. glance.page_cap 100); no args: print all
@@ -158,6 +160,8 @@ def main(argv=None):
     p.add_argument("--interval-ms", type=int)
     p.add_argument("--count", type=int, default=1)
 
+    p = sub.add_parser("max-in-flight")
+    p.add_argument("--clear", action="store_true")
     sub.add_parser("faults")
     sub.add_parser("fault-clear")
 
@@ -209,6 +213,10 @@ def main(argv=None):
                 out(canonical_json(fault))
             for fault in call(url, "GET", "read-faults")["faults"]:
                 out(canonical_json(fault))
+        elif args.cmd == "max-in-flight":
+            out(str(call(url, "GET", "in-flight")["max"]))
+            if args.clear:
+                call(url, "POST", "in-flight/clear")
         elif args.cmd == "fault-clear":
             call(url, "POST", "faults/clear")
         elif args.cmd == "config":

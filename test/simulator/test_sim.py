@@ -384,6 +384,27 @@ class FaultTest(SimTestCase):
         self.assertEqual(result["status"], 200)
         self.assertGreaterEqual(result["elapsed"], 0.55)
 
+    def test_max_in_flight_counts_requests_served_at_once(self):
+        self.fault(path_prefix="/inventory/3", latency_ms=400, count=3)
+        statuses = []
+
+        def slow():
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            statuses.append(self.get("/inventory/3", conn=conn)[0])
+            conn.close()
+
+        threads = [threading.Thread(target=slow) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(statuses, [200, 200, 200])
+        self.assertEqual(self.simctl("max-in-flight", "--clear"), "3\n")
+        self.get("/inventory/1")
+        self.assertEqual(self.simctl("max-in-flight"), "1\n")
+        self.sim.reset(1)
+        self.assertEqual(self.simctl("max-in-flight"), "0\n")
+
     def test_client_gone_during_latency(self):
         self.fault(path_prefix="/inventory/3", latency_ms=400)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=0.1)

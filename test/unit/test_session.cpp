@@ -3,6 +3,9 @@
 // and an API declared here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
+
 #include <string>
 #include <vector>
 
@@ -168,6 +171,30 @@ TEST_F(SessionTest, APointLookupOfAMissingObjectIsEmptyWhateverTheStatus) {
   lookup.not_found_is_empty = true;
   EXPECT_TRUE(s.call(lookup).not_found);
   EXPECT_THROW(s.call(get("/items")), Error);  // a list is not a lookup
+}
+
+TEST_F(SessionTest, NonBlockingCallsGiveWhatCallManyGives) {
+  LoopbackServer server(scripted([](const std::string&) { return respond(200, kOk); }));
+  Session s = session(server);
+  std::shared_ptr<Session::Pending> p = s.start_many({get("/items?page=1"), get("/items?page=2")});
+  while (!s.poll(*p)) client.prepare_wait();  // no waiting needed for the test: just go round
+  const std::vector<ApiResult> results = s.finish_many(*p);
+  ASSERT_EQ(results.size(), 2u);
+  for (const ApiResult& r : results) EXPECT_EQ(r.status, 200);
+  // Logged in once, as call_many does.
+  std::vector<std::string> requests = seen(server);
+  std::sort(requests.begin(), requests.end());  // the two pages go out together
+  EXPECT_EQ(requests, (std::vector<std::string>{"GET /items?page=1 t1", "GET /items?page=2 t1", "GET /login"}));
+}
+
+TEST_F(SessionTest, NonBlockingCallsFailAsCallManyFails) {
+  LoopbackServer server(scripted([](const std::string&) {
+    return respond(200, R"({"status":"ERR","message":"no such item"})");
+  }));
+  Session s = session(server);
+  std::shared_ptr<Session::Pending> p = s.start_many({get("/items")});
+  while (!s.poll(*p)) client.prepare_wait();
+  EXPECT_THROW(s.finish_many(*p), Error);
 }
 
 TEST_F(SessionTest, TheCacheKeepsNoErrorAnswer) {
