@@ -204,6 +204,21 @@ bool never_reached_server(long status, CURLcode code) {
   return code == CURLE_COULDNT_CONNECT || (code == CURLE_OK && status == 429);
 }
 
+// Whether a failed attempt may have reached the server: anything of the
+// request was written to the connection. libcurl counts the request bytes it
+// wrote (CURLINFO_REQUEST_SIZE) and the body bytes (SIZE_UPLOAD); a failure to
+// resolve or connect wrote nothing.
+bool may_have_reached_server(CURL* easy, CURLcode code) {
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY)
+    return false;
+  long request_bytes = 0;
+  curl_off_t body_bytes = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes) != CURLE_OK ||
+      curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &body_bytes) != CURLE_OK)
+    return true;
+  return request_bytes > 0 || body_bytes > 0;
+}
+
 // One request of a batch, across its attempts.
 struct Transfer {
   const HttpRequest* req = nullptr;
@@ -213,6 +228,7 @@ struct Transfer {
   double not_before_ms = 0;      // the next attempt waits for this (rate limit, backoff, Retry-After)
   bool slot_booked = false;      // the rate limiter has booked the next attempt
   bool finished = false;         // the final response is stored
+  bool reached_before = false;   // a retried attempt may have reached the server
   double attempt_started_ms = 0;
 
   // While an attempt is in flight:
@@ -402,6 +418,10 @@ class HttpClient::Impl::Batch {
     // Peer and host verification are libcurl's defaults and stay on.
     if (!opts_.ca_file.empty()) set(t, CURLOPT_CAINFO, opts_.ca_file.c_str());
     set(t, CURLOPT_HTTPHEADER, t.header_list.get());
+    // A request that must not be sent twice gets a new connection: on a reused
+    // connection that the server closes without answering, libcurl itself
+    // sends the request again, and a write could be applied twice.
+    if (!req.idempotent) set(t, CURLOPT_FRESH_CONNECT, 1L);
 
     // A body makes libcurl send a POST (not copied: the request outlives the
     // transfer); any other method is sent by name.
@@ -437,6 +457,7 @@ class HttpClient::Impl::Batch {
   void attempt_done(Transfer& t, CURLcode code) {
     long status = 0;
     if (code == CURLE_OK) curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    const bool reached = code == CURLE_OK || may_have_reached_server(t.easy.get(), code);
     const double now = monotonic_ms();
     t.end_attempt(client_.pool);
     stats_.bytes_received += static_cast<int64_t>(t.response.body.size());
@@ -444,7 +465,8 @@ class HttpClient::Impl::Batch {
 
     const bool may_retry = t.attempt <= opts_.max_retries && (t.req->idempotent || never_reached_server(status, code));
     if (code != CURLE_OK) {
-      if (!may_retry || !is_retryable_transport(code)) fail(t, code);
+      if (!may_retry || !is_retryable_transport(code)) fail(t, code, reached);
+      t.reached_before = t.reached_before || reached;
       retry_at(t, now + backoff(t));
       return;
     }
@@ -456,6 +478,7 @@ class HttpClient::Impl::Batch {
     // When the server asks for a longer pause than we may take, the caller gets its answer.
     const bool pause_too_long = retry_after >= 0 && retry_after > opts_.max_retry_after_ms;
     if (may_retry && is_retryable_status(status) && !pause_too_long) {
+      t.reached_before = t.reached_before || status != 429;  // a 429 refused the request
       if (retry_after >= 0) {
         announce_wait(retry_after, "Retry-After");
         retry_at(t, now + retry_after);
@@ -497,20 +520,23 @@ class HttpClient::Impl::Batch {
     r = std::move(t.response);
     r.status = status;
     r.retries = t.attempt - 1;
+    r.earlier_attempt_reached = t.reached_before;
     r.elapsed_ms = now - t.admitted_ms;
     if (status >= 400) ++stats_.errors;
     t.finished = true;
     ++done_;
   }
 
-  [[noreturn]] void fail(const Transfer& t, CURLcode code) {
+  // reached: the last attempt may have reached the server (see may_have_reached_server).
+  [[noreturn]] void fail(const Transfer& t, CURLcode code, bool reached) {
     ++stats_.errors;
     std::string message = display(t) + ": " + curl_easy_strerror(code);
     if (const int retries = t.attempt - 1; retries > 0)
       message += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
     // libcurl's own message can be more precise ("SSL certificate problem:
     // ..."); it names the host at most, never the path, query or headers.
-    throw Error(sqlstate::kFdwUnableToEstablishConnection, message, t.error);
+    throw Error(sqlstate::kFdwUnableToEstablishConnection, message, t.error)
+        .set_effect(reached || t.reached_before ? RequestEffect::Unknown : RequestEffect::NotApplied);
   }
 
   // Until the next due attempt, but at most one poll slice.

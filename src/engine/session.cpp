@@ -73,7 +73,7 @@ HttpResponse Session::send_raw(HttpRequest req) {
   try {
     return client_.perform_one(req, config_.http, limiter_, hooks_, &stats_->http);
   } catch (const Error& e) {
-    throw Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());  // as call_many does
+    throw e.with_message(api_.name + " " + e.what());  // as call_many does
   }
 }
 
@@ -84,7 +84,11 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
   std::string hint;
   if (kind == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
   if (kind == 429) hint = "The API's rate limit was exceeded; lower rate_limit_per_minute on the server.";
-  throw Error(sqlstate_for_status(kind), msg, std::string(), hint);
+  // A refusal (4xx, or an API's failure envelope in a 2xx answer) left the
+  // remote as it was; a 5xx, 1xx or 3xx answer does not say what it did.
+  const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300);
+  throw Error(sqlstate_for_status(kind), msg, std::string(), hint)
+      .set_effect(refused ? RequestEffect::NotApplied : RequestEffect::Unknown);
 }
 
 ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expired_login) {
@@ -100,7 +104,8 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
     if (!r.doc.parse(resp.body, &why)) {
       throw Error(sqlstate::kFdwUnableToEstablishConnection,
                   api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status) +
-                      ": the response is not valid JSON (" + why + ")");
+                      ": the response is not valid JSON (" + why + ")")
+          .set_effect(RequestEffect::Unknown);
     }
     app_error = api_.application_error(r.doc.root(), &message);
   }
@@ -119,7 +124,13 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
   }
   // An error inside an HTTP 2xx answer is reported with that status, and
   // classified as a rejected request (or a refused login).
-  fail(req, resp.status, message, login ? 401 : app_error ? 400 : 0);
+  try {
+    fail(req, resp.status, message, login ? 401 : app_error ? 400 : 0);
+  } catch (Error& e) {
+    // A refusal of a retry says nothing of what an earlier attempt did.
+    if (resp.earlier_attempt_reached) e.set_effect(RequestEffect::Unknown);
+    throw;
+  }
 }
 
 ApiResult Session::call(const ApiRequest& req) {
@@ -156,7 +167,7 @@ std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {
                             &stats_->http);
   } catch (const Error& e) {
     // Transport failures: name the API too.
-    throw Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());
+    throw e.with_message(api_.name + " " + e.what());
   }
   bool logged_in_again = false;
   for (size_t k = 0; k < resps.size(); ++k) {
