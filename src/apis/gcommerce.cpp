@@ -171,7 +171,7 @@ Table products() {
   bulk.batch_key = "";
   const Returning id = {{"product_id", "product_id"}};
   t.writes = {
-      insert("create", "POST", "/products", {}, "", id),
+      keyed({"product_code"}, insert("create", "POST", "/products", {}, "", id)),
       bulk,
       update("update", {}, "PUT", "/products/{product_id}", {}, "", id),
       remove("delete", "DELETE", "/products/{product_id}"),
@@ -308,12 +308,12 @@ Table shipments() {
   t.writes = {
       // Shipping an order: products maps the order's item ids to quantities;
       // order_status (say 'J', shipped) moves the order along in the same call.
-      insert("ship", "POST", "/shipments",
+      keyed({"order_id"}, insert("ship", "POST", "/shipments",
              {field("order_id", "order_id", true), field("products", "products", true),
               field("carrier", "carrier"), field("shipping_id", "shipping_id"),
               field("tracking_number", "tracking_number"), field("comments", "comments"),
               field("status", "status"), field("order_status", "order_status")},
-             "", {{"shipment_id", "shipment_id"}}),
+             "", {{"shipment_id", "shipment_id"}})),
       update("status", {"status"}, "PUT", "/shipments/{shipment_id}", {field("status", "status", true)}, "",
              {{"shipment_id", "shipment_id"}}),
       remove("delete", "DELETE", "/shipments/{shipment_id}"),

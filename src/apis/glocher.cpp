@@ -149,7 +149,7 @@ Table stock() {
     return w;
   };
   t.writes = {
-      batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result)),
+      keyed({"external_id"}, batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result))),
       batched(update("updateStock",
                      {"category_id", "name", "description", "price", "weight", "size", "color", "published", "qty",
                       "tags", "external_id"},
