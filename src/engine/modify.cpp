@@ -101,9 +101,16 @@ std::string WriteLedger::describe(const std::string& label) const {
     if (!out.empty()) out += '\n';
     out += std::string(write_outcome_name(o)) + ": " + std::to_string(p.count) + (p.count == 1 ? " row" : " rows");
     if (p.keys.empty()) continue;
+    // Rows named by their key values, then rows named by position ("row 3":
+    // a key value never reads so, since one with a space is quoted).
+    std::string keyed, positional;
+    for (const std::string& k : p.keys) {
+      std::string& list = k.rfind("row ", 0) == 0 ? positional : keyed;
+      list += (list.empty() ? "" : ", ") + k;
+    }
     out += " (";
-    if (!label.empty()) out += label + " ";
-    for (size_t i = 0; i < p.keys.size(); ++i) out += (i ? ", " : "") + p.keys[i];
+    if (!keyed.empty()) out += (label.empty() ? "" : label + ": ") + keyed;
+    if (!positional.empty()) out += (keyed.empty() ? "" : "; ") + positional;
     if (p.count > int64_t(p.keys.size())) out += " and " + std::to_string(p.count - int64_t(p.keys.size())) + " more";
     out += ")";
   }

@@ -47,10 +47,11 @@ class WriteLedger {
   int64_t count(WriteOutcome o) const { return parts_[int(o)].count; }
   int64_t total() const;
   // One line per outcome, every outcome named even at 0:
-  //   applied: 100 rows (id 1, 2, ..., 20 and 80 more)
-  //   unknown (sent, answer lost): 100 rows (id 101, ... and 80 more)
+  //   applied: 100 rows (id: 1, 2, ..., 20 and 80 more)
+  //   unknown: 100 rows (id: 101, ... and 80 more)
   //   not applied: 0 rows
-  // `label` names the key ("id", "(product_id, warehouse_id)").
+  // `label` names the key ("id", "(product_id, warehouse_id)"); keys reading
+  // "row N" (rows without a key value) are listed after the others.
   std::string describe(const std::string& label) const;
 
  private:

@@ -26,8 +26,8 @@ TEST(WriteLedger, ListsTheFirstTwentyKeysOfEachOutcomeAndCountsTheRest) {
   EXPECT_EQ(l.count(WriteOutcome::NotApplied), 0);
   EXPECT_EQ(l.total(), 26);
   EXPECT_EQ(l.describe("id"),
-            "applied: 25 rows (id 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 5 more)\n"
-            "unknown: 1 row (id 26)\n"
+            "applied: 25 rows (id: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 and 5 more)\n"
+            "unknown: 1 row (id: 26)\n"
             "not applied: 0 rows");
 }
 
@@ -151,8 +151,8 @@ TEST_F(WriteOutcomeTest, A5xxToABatchIsUnknownAndTheBatchIsNotSentAgain) {
   EXPECT_STREQ(e.what(), "test POST /add: HTTP 503");
   EXPECT_EQ(e.detail(),
             "Rows of this statement by outcome:\n"
-            "applied: 2 rows (sku SKU-a, SKU-b)\n"
-            "unknown: 2 rows (sku SKU-c, SKU-d)\n"
+            "applied: 2 rows (sku: SKU-a, SKU-b)\n"
+            "unknown: 2 rows (sku: SKU-c, SKU-d)\n"
             "not applied: 0 rows");
   EXPECT_NE(e.hint().find("read it back and compare"), std::string::npos);
   EXPECT_NE(e.hint().find("docs/test.md"), std::string::npos);
@@ -171,9 +171,9 @@ TEST_F(WriteOutcomeTest, A4xxOrAFailureEnvelopeIsNotApplied) {
     const Error e = failure([&] { insert_four(w); });
     EXPECT_EQ(e.detail(),
               "Rows of this statement by outcome:\n"
-              "applied: 2 rows (sku SKU-a, SKU-b)\n"
+              "applied: 2 rows (sku: SKU-a, SKU-b)\n"
               "unknown: 0 rows\n"
-              "not applied: 2 rows (sku SKU-c, SKU-d)")
+              "not applied: 2 rows (sku: SKU-c, SKU-d)")
         << e.what();
     EXPECT_NE(e.hint().find("run the statement again only for the rows not applied"), std::string::npos);
   }
@@ -187,7 +187,7 @@ TEST_F(WriteOutcomeTest, AConnectionLostAfterSendingIsUnknownAndNotRetried) {
   Writer w(s, table, 0, 2, false);
   const Error e = failure([&] { insert_four(w); });
   EXPECT_EQ(e.sqlstate(), "HV00N");
-  EXPECT_NE(e.detail().find("unknown: 2 rows (sku SKU-c, SKU-d)"), std::string::npos) << e.detail();
+  EXPECT_NE(e.detail().find("unknown: 2 rows (sku: SKU-c, SKU-d)"), std::string::npos) << e.detail();
   EXPECT_EQ(server.requests(), 2);
 }
 
@@ -199,7 +199,7 @@ TEST_F(WriteOutcomeTest, ATimeoutAfterSendingIsUnknownAndNotRetried) {
   Writer w(s, table, 0, 2, false);
   const Error e = failure([&] { insert_four(w); });
   EXPECT_NE(std::string(e.what()).find("Timeout was reached"), std::string::npos) << e.what();
-  EXPECT_NE(e.detail().find("applied: 2 rows (sku SKU-a, SKU-b)\nunknown: 2 rows (sku SKU-c, SKU-d)\n"),
+  EXPECT_NE(e.detail().find("applied: 2 rows (sku: SKU-a, SKU-b)\nunknown: 2 rows (sku: SKU-c, SKU-d)\n"),
             std::string::npos)
       << e.detail();
   EXPECT_EQ(server.requests(), 2);
@@ -213,7 +213,7 @@ TEST_F(WriteOutcomeTest, CouldNotConnectIsNotApplied) {
             "Rows of this statement by outcome:\n"
             "applied: 0 rows\n"
             "unknown: 0 rows\n"
-            "not applied: 2 rows (sku SKU-a, SKU-b)");
+            "not applied: 2 rows (sku: SKU-a, SKU-b)");
 }
 
 TEST_F(WriteOutcomeTest, RowsQueuedBehindARowThatCannotBeSentAreNotApplied) {
@@ -230,7 +230,7 @@ TEST_F(WriteOutcomeTest, RowsQueuedBehindARowThatCannotBeSentAreNotApplied) {
             "Rows of this statement by outcome:\n"
             "applied: 0 rows\n"
             "unknown: 0 rows\n"
-            "not applied: 2 rows (sku SKU-x, row 2)");
+            "not applied: 2 rows (sku: SKU-x; row 2)");
   EXPECT_EQ(server.requests(), 0);
 }
 
@@ -251,9 +251,9 @@ TEST_F(WriteOutcomeTest, OneRowARequestReportsTheEarlierRowsAndTheFailingOne) {
   EXPECT_EQ(e.sqlstate(), "22023");
   EXPECT_EQ(e.detail(),
             "Rows of this statement by outcome:\n"
-            "applied: 2 rows (id 1, 2)\n"
+            "applied: 2 rows (id: 1, 2)\n"
             "unknown: 0 rows\n"
-            "not applied: 1 row (id 3)");
+            "not applied: 1 row (id: 3)");
   EXPECT_EQ(w.rows_applied(), 2);
 }
 
@@ -268,7 +268,7 @@ TEST_F(WriteOutcomeTest, ARefusedRetryOfAnIdempotentRequestDoesNotProveTheFirstA
             thing(std::string("9"), std::string("old"), std::nullopt), std::nullopt, &ret);
   });
   EXPECT_EQ(server.requests(), 2);
-  EXPECT_NE(e.detail().find("unknown: 1 row (id 9)"), std::string::npos) << e.detail();
+  EXPECT_NE(e.detail().find("unknown: 1 row (id: 9)"), std::string::npos) << e.detail();
 }
 
 TEST_F(WriteOutcomeTest, KeyValuesAreQuotedWhenNotPlain) {
@@ -279,7 +279,7 @@ TEST_F(WriteOutcomeTest, KeyValuesAreQuotedWhenNotPlain) {
   const Error e = failure([&] {
     w.write(thing(std::nullopt, std::string("n"), std::string("A, \"B\"")), Row(), std::nullopt, &ret);
   });
-  EXPECT_NE(e.detail().find("unknown: 1 row (sku \"A, \"\"B\"\"\")"), std::string::npos) << e.detail();
+  EXPECT_NE(e.detail().find("unknown: 1 row (sku: \"A, \"\"B\"\"\")"), std::string::npos) << e.detail();
 }
 
 TEST_F(WriteOutcomeTest, ACancelWhileARequestIsInFlightLeavesItsRowsUnknown) {
@@ -301,7 +301,7 @@ TEST_F(WriteOutcomeTest, ACancelWhileARequestIsInFlightLeavesItsRowsUnknown) {
   EXPECT_EQ(w.ledger().count(WriteOutcome::Applied), 2);
   EXPECT_EQ(w.ledger().count(WriteOutcome::Unknown), 2);
   const Error e = w.report(Error("57014", "cancelled"));
-  EXPECT_NE(e.detail().find("unknown: 2 rows (sku SKU-c, SKU-d)"), std::string::npos) << e.detail();
+  EXPECT_NE(e.detail().find("unknown: 2 rows (sku: SKU-c, SKU-d)"), std::string::npos) << e.detail();
 }
 
 }  // namespace
