@@ -6,7 +6,9 @@ MODULE_big = commerce_fdw
 MODULEDIR = extension
 SRCS = $(sort $(wildcard src/pg/*.cpp)) $(sort $(wildcard src/engine/*.cpp)) $(sort $(wildcard src/apis/*.cpp))
 OBJS = $(SRCS:.cpp=.o)
-DATA = control/commerce_fdw.control control/commerce_fdw--1.0.sql
+# Released install and update scripts are never edited: every SQL change adds
+# a version with an update script (docs/architecture.md).
+DATA = control/commerce_fdw.control control/commerce_fdw--1.0.sql control/commerce_fdw--1.0--1.1.sql
 PGFILEDESC = "commerce_fdw - foreign data wrapper for commerce APIs"
 
 REGRESS = $(shell cat sql/schedule 2>/dev/null)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what commerce_fdw needs to build, test and run its demo on Debian 12
-# (run as root). Does nothing when everything is already there.
+# (run as root). Does nothing when everything is already there. clang and its
+# runtime libraries (libFuzzer, sanitizers) build the fuzz targets (test/fuzz).
 set -euo pipefail
 
 PACKAGES=(
@@ -8,6 +9,7 @@ PACKAGES=(
   postgresql-15 postgresql-server-dev-15 postgresql-client-15
   libcurl4-openssl-dev rapidjson-dev googletest libgtest-dev
   python3 ca-certificates util-linux
+  clang libclang-rt-14-dev
 )
 
 missing=()

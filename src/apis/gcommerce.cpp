@@ -108,11 +108,46 @@ Table categories() {
   return t;
 }
 
+// A column the API takes on writes but never returns (reads give NULL).
+Column write_only(std::string name, ColType type, std::string path) {
+  return col(std::move(name), type, std::move(path), ColumnFlag::kWriteOnly);
+}
+
+// A filter column: it is no field of the product, it echoes the value of its
+// pushed = condition (as a search term does).
+Column filter(std::string name, ColType type) { return col(std::move(name), type, "", ColumnFlag::kEcho); }
+
+BodyField yn(std::string key, std::string column) {
+  return field(std::move(key), std::move(column), false, json::WriteFormat::BoolYN);
+}
+
+// The product search `q` looked for in the fields whose flag is Y, sent for
+// a column's = / LIKE / ILIKE condition (the pattern's longest literal part).
+// It matches words anywhere in the field, whatever their case: a superset that
+// PostgreSQL rechecks.
+std::vector<Binding> search_in(const std::string& column, const std::string& flag) {
+  Binding eq = query_eq(column, "q");
+  eq.extra = {{flag, "Y"}};
+  eq.exact = false;
+  Binding like = eq;
+  like.ops = kLike | kILike;
+  like.format = ValueFormat::LikeCore;
+  return {eq, like};
+}
+
+// products_feed: "Only 10,000 items can be uploaded at a time."
+constexpr int kFeedMax = 10000;
+
 Table products() {
   Table t;
   t.name = "products";
   Column free_shipping = detail_col("free_shipping", ColType::Bool, "free_shipping", true);
   free_shipping.write_format = json::WriteFormat::BoolYN;  // "Y" / "N"
+  // The list filters by it (free_shipping=Y/N) without returning it: a row
+  // found through that filter takes the condition's value.
+  free_shipping.flags |= unsigned(ColumnFlag::kFill);
+  Column avail_since = detail_col("avail_since", ColType::TimestampTz, "avail_since", true, Decode::EpochSeconds);
+  avail_since.write_format = json::WriteFormat::EpochSeconds;
   t.columns = {
       col("product_id", ColType::Int8, "product_id", ColumnFlag::kReadOnly),
       col("product", ColType::Text, "product"),
@@ -129,51 +164,167 @@ Table products() {
       detail_col("full_description", ColType::Text, "full_description", true),
       detail_col("list_price", ColType::Numeric, "list_price", true),
       free_shipping,
+      // The rest of the single-object answer and of the create/update fields.
+      detail_col("short_description", ColType::Text, "short_description"),
+      detail_col("shortname", ColType::Text, "shortname"),
+      detail_col("lang_code", ColType::Text, "lang_code", true),
+      detail_col("page_title", ColType::Text, "page_title", true),
+      detail_col("meta_description", ColType::Text, "meta_description", true),
+      detail_col("meta_keywords", ColType::Text, "meta_keywords"),
+      detail_col("search_words", ColType::Text, "search_words"),
+      detail_col("promo_text", ColType::Text, "promo_text"),
+      detail_col("product_notice", ColType::Text, "product_notice"),
+      detail_col("age_warning_message", ColType::Text, "age_warning_message"),
+      detail_col("ebay_title", ColType::Text, "ebay_title"),
+      detail_col("ebay_description", ColType::Text, "ebay_description"),
+      avail_since,
+      detail_col("image_path", ColType::Text, "main_pair.detailed.image_path", true),
+      detail_col("main_pair", ColType::Jsonb, "main_pair", true),
+      detail_col("image_pairs", ColType::Jsonb, "image_pairs", true),
+      detail_col("product_features", ColType::Jsonb, "product_features"),
+      detail_col("inventory_location", ColType::Text, "inventory_location"),
+      detail_col("external_product_id", ColType::Text, "external_product_id"),
+      detail_col("featured", ColType::Bool, "featured"),
+      detail_col("average_rating", ColType::Numeric, "average_rating"),
+      detail_col("list_qty_count", ColType::Int4, "list_qty_count"),
+      detail_col("shipping_freight", ColType::Numeric, "shipping_freight"),
+      detail_col("min_items_in_box", ColType::Int4, "min_items_in_box"),
+      detail_col("max_items_in_box", ColType::Int4, "max_items_in_box"),
+      detail_col("box_length", ColType::Int4, "box_length"),
+      detail_col("box_width", ColType::Int4, "box_width"),
+      detail_col("box_height", ColType::Int4, "box_height"),
+      detail_col("override", ColType::Jsonb, "override"),
+      detail_col("premoderation_reason", ColType::Text, "premoderation_reason"),
+      // Attributes that products_bulk and products_feed take; no answer returns them.
+      write_only("unit_of_measure", ColType::Text, "unit_of_measure"),
+      write_only("manufacturer_name", ColType::Text, "manufacturer_name"),
+      write_only("manufacturer_part_number", ColType::Text, "manufacturer_part_number"),
+      write_only("country_of_origin", ColType::Text, "country_of_origin"),
+      write_only("unspsc", ColType::Text, "unspsc"),
+      write_only("eccn", ColType::Text, "eccn"),
+      write_only("abilityone", ColType::Bool, "abilityone"),
+      write_only("brand", ColType::Text, "brand"),
+      write_only("made_in_usa", ColType::Bool, "made_in_usa"),
+      write_only("green_product", ColType::Bool, "green_product"),
+      write_only("images", ColType::TextArray, "images"),
+      // Filters of the product list that are no field of a product.
+      filter("search", ColType::Text),
+      filter("category_tree", ColType::Int8),
+      filter("order_id", ColType::Int8),
       raw(),
   };
 
-  // The product search: `q` is looked for in the fields whose flag is Y. It
-  // matches words anywhere in the field, whatever their case, so it returns a
-  // superset of an = or LIKE condition, which PostgreSQL then rechecks. One
-  // request carries one `q`: a name and a code condition cannot both use it.
+  // One request carries one `q`: a name, code or description condition, or
+  // `search`, whichever comes first, uses it.
   Binding code = query_eq("product_code", "q");
   code.extra = {{"pcode", "Y"}};
   code.exact = false;
-  Binding name_eq = query_eq("product", "q");
-  name_eq.extra = {{"pname", "Y"}};
-  name_eq.exact = false;
-  Binding name_like = name_eq;
-  name_like.ops = kLike | kILike;
-  name_like.format = ValueFormat::LikeCore;
-  // cid: the products of a category, whether it is their main one or not.
+  std::vector<Binding> bindings = {code};
+  for (auto& b : search_in("product", "pname")) bindings.push_back(b);
+  // search = 'term': the API's search of names and short and full descriptions.
+  Binding search = query_eq("search", "q");
+  search.extra = {{"pname", "Y"}, {"pshort", "Y"}, {"pfull", "Y"}};
+  bindings.push_back(search);
+  for (auto& b : search_in("short_description", "pshort")) bindings.push_back(b);
+  for (auto& b : search_in("full_description", "pfull")) bindings.push_back(b);
+  // cid: the products of a category, whether it is their main one or not;
+  // category_tree = c: those of c and of every category below it (subcats=Y).
   Binding main_category = query_eq("main_category", "cid");
   main_category.exact = false;
   Binding in_category = query_eq("category_ids", "cid");
   in_category.ops = kContains;
-
-  Endpoint all = list("products", {code, name_eq, name_like, lower("amount", "amount_from"),
-                                   upper("amount", "amount_to"), lower("price", "price_from"),
-                                   upper("price", "price_to"), in_category, main_category,
-                                   query_in("status", "status")});
+  Binding tree = query_eq("category_tree", "cid");
+  tree.extra = {{"subcats", "Y"}};
+  Binding free = query_eq("free_shipping", "free_shipping");
+  free.format = ValueFormat::YN;
+  for (auto& b : std::vector<Binding>{lower("amount", "amount_from"), upper("amount", "amount_to"),
+                                      lower("price", "price_from"), upper("price", "price_to"), in_category,
+                                      main_category, tree, query_in("status", "status"), free,
+                                      query_in("order_id", "order_ids")})
+    bindings.push_back(b);
+  Endpoint all = list("products", bindings);
   sort_by(all, {{"product", "product"}, {"price", "price"}, {"product_code", "code"}, {"amount", "amount"},
                 {"status", "status"}});
   t.reads = {one("products", "product_id"), all};
   t.detail = 0;
   t.key = {"product_id"};
 
-  // Stock and price changes of many products at once: 1000 a request, sent
-  // as the rows come and at the end of the statement.
-  WriteRule bulk = update("bulk update", {"amount", "price"}, "POST", "/products_bulk",
+  // The fields POST /products and PUT /products/:id take, in column order
+  // (written as each column's own path and format declares).
+  const std::vector<BodyField> product_fields = {
+      field("product", "product"),
+      field("product_code", "product_code"),
+      field("product_upc_code", "product_upc_code"),
+      field("status", "status"),
+      field("amount", "amount"),
+      field("min_qty", "min_qty"),
+      field("weight", "weight"),
+      field("price", "price"),
+      field("category_ids", "category_ids"),
+      field("main_category", "main_category"),
+      field("full_description", "full_description"),
+      field("list_price", "list_price"),
+      yn("free_shipping", "free_shipping"),
+      field("lang_code", "lang_code"),
+      field("page_title", "page_title"),
+      field("meta_description", "meta_description"),
+      field("avail_since", "avail_since", false, json::WriteFormat::EpochSeconds),
+      field("main_pair", "main_pair"),
+      field("main_pair.detailed.image_path", "image_path"),
+      field("image_pairs", "image_pairs"),
+  };
+  std::vector<std::string> product_columns;
+  for (const auto& f : product_fields) product_columns.push_back(f.column);
+
+  // Stock, price and the marketplace attributes of many products at once:
+  // 1000 a request, sent as the rows come and at the end of the statement.
+  const std::vector<std::string> bulk_columns = {"amount",           "price",      "product_upc_code",
+                                                 "abilityone",       "unit_of_measure", "manufacturer_name",
+                                                 "manufacturer_part_number", "country_of_origin", "unspsc", "eccn"};
+  WriteRule bulk = update("bulk update", bulk_columns, "POST", "/products_bulk",
                           {field("product_id", "product_id", true), field("vendor_price", "price"),
-                           field("amount", "amount")},
+                           field("amount", "amount"), field("upc", "product_upc_code"), yn("abilityone", "abilityone"),
+                           field("unit_of_measure", "unit_of_measure"), field("manufacturer_name", "manufacturer_name"),
+                           field("manufacturer_part_number", "manufacturer_part_number"),
+                           field("country_of_origin", "country_of_origin"), field("unspsc", "unspsc"),
+                           field("eccn", "eccn")},
                           "", {{"product_id", "product_id"}});
   bulk.batch_max = kBulkMax;
   bulk.batch_key = "";
+
+  // insert_via 'feed': rows go to the bulk upload, up to 10,000 a request. The
+  // API queues them and answers with a queue id (the products appear when the
+  // queue is processed), so no row can be returned.
+  BodyField categories = field("category_ids", "category_ids");
+  categories.join = ",";
+  BodyField images = field("images", "images");
+  images.join = "///";
+  WriteRule feed = insert("feed", "POST", "/products_feed",
+                          {field("product", "product"), field("full_description", "full_description"),
+                           field("code", "product_code"), field("price", "price"), field("amount", "amount"),
+                           field("unit_of_measure", "unit_of_measure"), field("manufacturer_name", "manufacturer_name"),
+                           field("manufacturer_part_number", "manufacturer_part_number"),
+                           field("country_of_origin", "country_of_origin"), field("upc", "product_upc_code"),
+                           field("unspsc", "unspsc"), field("eccn", "eccn"), categories, images,
+                           field("weight", "weight"), yn("free_shipping", "free_shipping"), field("brand", "brand"),
+                           yn("abilityone", "abilityone"), yn("made_in_usa", "made_in_usa"),
+                           yn("green_product", "green_product")},
+                          "", {});
+  feed.batch_max = kFeedMax;
+  feed.batch_key = "items";
+  feed.option = "insert_via";
+  feed.option_value = "feed";
+  feed.no_returning =
+      "With insert_via 'feed' the products go to POST /products_feed, which queues them and answers with a queue "
+      "id, not with the products or their ids.";
   const Returning id = {{"product_id", "product_id"}};
   t.writes = {
-      keyed({"product_code"}, insert("create", "POST", "/products", {}, "", id)),
+      keyed({"product_code"}, insert("create", "POST", "/products", product_fields, "", id)),
+      keyed({"product_code"}, feed),
       bulk,
-      update("update", {}, "PUT", "/products/{product_id}", {}, "", id),
+      // The default body: the columns the UPDATE sets, each by its path and format
+      // (no old values, so an UPDATE never reads unread detail columns for it).
+      update("update", product_columns, "PUT", "/products/{product_id}", {}, "", id),
       remove("delete", "DELETE", "/products/{product_id}"),
   };
   t.est_rows = 1000;
@@ -204,6 +355,38 @@ Table orders() {
   t.columns.push_back(detail_col("payment_method", ColType::Jsonb, "payment_method"));
   t.columns.push_back(detail_col("shipping", ColType::Jsonb, "shipping"));
   t.columns.push_back(detail_col("products", ColType::Jsonb, "products"));
+  // The rest of the single-object answer, field by field.
+  for (Column c : std::vector<Column>{
+           detail_col("shipping_ids", ColType::Int8Array, "shipping_ids"),  // "44" or "44,45"
+           detail_col("payment_id", ColType::Int8, "payment_id"),
+           detail_col("total_weight", ColType::Numeric, "total_weight"),
+           detail_col("subtotal_discount", ColType::Numeric, "subtotal_discount"),
+           detail_col("payment_surcharge", ColType::Numeric, "payment_surcharge"),
+           detail_col("tax_subtotal", ColType::Numeric, "tax_subtotal"),
+           detail_col("display_subtotal", ColType::Numeric, "display_subtotal"),
+           detail_col("display_shipping_cost", ColType::Numeric, "display_shipping_cost"),
+           detail_col("secondary_currency", ColType::Text, "secondary_currency"),
+           detail_col("need_shipping", ColType::Bool, "need_shipping"),
+           detail_col("shipment_ids", ColType::Int8Array, "shipment_ids"),
+           detail_col("promotion_ids", ColType::Int8Array, "promotion_ids"),
+           detail_col("promotions", ColType::Jsonb, "promotions"),
+           detail_col("taxes", ColType::Jsonb, "taxes"),
+           detail_col("payment_info", ColType::Jsonb, "payment_info"),
+           detail_col("details", ColType::Text, "details"),
+           detail_col("lang_code", ColType::Text, "lang_code"),
+           detail_col("repaid", ColType::Int4, "repaid"),
+           detail_col("validation_code", ColType::Text, "validation_code"),
+           detail_col("po_number", ColType::Text, "po_number"),
+           detail_col("payment_terms", ColType::Text, "payment_terms"),
+           detail_col("fax", ColType::Text, "fax"),
+           detail_col("url", ColType::Text, "url"),
+           detail_col("s_address_type", ColType::Text, "s_address_type"),
+           detail_col("b_country_descr", ColType::Text, "b_country_descr"),
+           detail_col("b_state_descr", ColType::Text, "b_state_descr"),
+           detail_col("s_country_descr", ColType::Text, "s_country_descr"),
+           detail_col("s_state_descr", ColType::Text, "s_state_descr"),
+       })
+    t.columns.push_back(c);
   t.columns.push_back(raw());
 
   Endpoint all = list("orders", {query_in("status", "status"), email_eq(),
@@ -269,9 +452,10 @@ Table purchase_orders() {
   add_address(t.columns, "b_", true, true);
   add_address(t.columns, "s_", true, false);
   t.columns.push_back(raw());
-  t.reads = {one("purchase_orders", "purchase_order_id"),
-             list("purchase_orders", {query_in("status", "status"), email_eq(),
-                                      query_eq("user_id", "user_id")})};
+  Endpoint all = list("purchase_orders", {query_in("status", "status"), email_eq(), query_eq("user_id", "user_id")});
+  // The list answers sort_by "date" by default: ORDER BY created_at goes to the API.
+  sort_by(all, {{"created_at", "date"}});
+  t.reads = {one("purchase_orders", "purchase_order_id"), all};
   t.detail = 0;
   t.est_rows = 500;
   return t;
@@ -300,10 +484,18 @@ Table shipments() {
       col("tracking_url", ColType::Text, "carrier_info.tracking_url", ColumnFlag::kReadOnly),
       // Sent when shipping (the order's new status), never returned.
       col("order_status", ColType::Text, "order_status", ColumnFlag::kWriteOnly),
+      col("carrier_name", ColType::Text, "carrier_info.name", ColumnFlag::kReadOnly),
+      col("group_key", ColType::Int4, "group_key", ColumnFlag::kReadOnly),
+      col("one_full", ColType::Bool, "one_full", ColumnFlag::kReadOnly),
+      // Only the single shipment carries the customer's id.
+      detail_col("user_id", ColType::Int8, "user_id"),
       raw(),
   };
-  t.reads = {one("shipments", "shipment_id"),
-             list("shipments", {query_in("order_id", "order_id"), query_in("status", "status")})};
+  Endpoint all = list("shipments", {query_in("order_id", "order_id"), query_in("status", "status")});
+  // Sort names: status (documented) and id (the list's default sort_by).
+  sort_by(all, {{"status", "status"}, {"shipment_id", "id"}});
+  t.reads = {one("shipments", "shipment_id"), all};
+  t.detail = 0;
   t.key = {"shipment_id"};
   t.writes = {
       // Shipping an order: products maps the order's item ids to quantities;
@@ -327,7 +519,8 @@ class GCommerce : public Api {
   GCommerce() {
     name = "gcommerce";
     default_base_url = "https://gcommerce.glass/api";
-    options = {{"email", true, true}, {"api_key", true, true}};
+    // insert_via 'feed': INSERTs into products go to the bulk upload (products_feed).
+    options = {{"email", true, true}, {"api_key", true, true}, {"insert_via", false, false, {"create", "feed"}}};
     // "The Marketplace API supports a limit of 10 requests per minute": spread
     // evenly (no burst), as nothing says how the API counts its minute.
     default_rate_per_minute = 10;

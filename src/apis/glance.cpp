@@ -247,6 +247,28 @@ class Glance : public Api {
   void authenticate(Session& session, HttpRequest& req) const override {
     req.headers.push_back("Authorization: Bearer " + session.config().secrets.at("api_key"));
   }
+
+  // {"success": false, "error": {"status": 422, "message": "..."}}, with any
+  // HTTP status (the API also sends it with 200).
+  bool application_error(const json::Value& root, std::string* message) const override {
+    const json::Value* success = json::get(root, "success");
+    if (!success || json::kind(*success) != json::Kind::Bool || success->IsTrue()) return false;
+    const json::Value* error = json::get(root, "error");
+    std::string text;
+    if (error && json::kind(*error) == json::Kind::String) text = json::text(*error);
+    if (const json::Value* m = json::get(root, "error.message"); m && json::kind(*m) == json::Kind::String)
+      text = json::text(*m);
+    *message = text.empty() ? "success: false" : text;
+    return true;
+  }
+
+  long application_error_status(const json::Value& root) const override {
+    const json::Value* status = json::get(root, "error.status");
+    if (!status || json::kind(*status) != json::Kind::Number) return 0;
+    const std::string text = json::text(*status);
+    if (text.size() != 3 || text.find_first_not_of("0123456789") != std::string::npos) return 0;
+    return std::stol(text);
+  }
 };
 
 }  // namespace

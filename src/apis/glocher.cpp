@@ -18,7 +18,7 @@ namespace {
 
 using namespace declare;
 
-// The documented page size of getStock and the cart lists; no parameter sets it.
+// The documented page size of getStock (and of the cart lists, which take no page); no parameter sets it.
 constexpr int kPage = 1000;
 // updateStock documents no limit; one request a page's worth of products.
 constexpr int kStockBatch = 1000;
@@ -65,10 +65,27 @@ Table shop() {
       col("shipping_enabled", ColType::Bool, "shipping_enabled"),
       col("shipping_free_from", ColType::Numeric, "shipping_free_from"),
       col("shipping_rates", ColType::Jsonb, "shipping_rates"),
-      raw(),
+      // The rest of getShop's documented data.
+      col("shop_category_id", ColType::Int8, "shop_category_id"),
+      col("shipping_rate_base", ColType::Text, "shipping_rate_base"),
+      col("shipping_required", ColType::Bool, "shipping_required"),
+      col("pickup_time_required", ColType::Bool, "pickup_time_required"),
+      col("paypal_email", ColType::Text, "paypal_email"),
+      col("user_ratings_sum", ColType::Numeric, "user_ratings_sum"),
+      col("user_ratings_count", ColType::Int8, "user_ratings_count"),
   };
+  // Opening hours, day 1 (Monday) to 7 (Sunday): open_N (1/0), open_from_N, open_until_N ("8:00").
+  for (int day = 1; day <= 7; ++day) {
+    const std::string n = std::to_string(day);
+    t.columns.push_back(col("open_" + n, ColType::Bool, "open_" + n));
+    t.columns.push_back(col("open_from_" + n, ColType::Text, "open_from_" + n));
+    t.columns.push_back(col("open_until_" + n, ColType::Text, "open_until_" + n));
+  }
+  t.columns.push_back(raw());
   Endpoint e = endpoint("shop", "GET", "/getShop", "data", Shape::Object, {});
   e.fixed = {{"id", "{shop_id}"}};
+  // getShop's data has no id: the shop is the one the shop_id option names.
+  e.fill = {{"id", "{shop_id}"}};
   t.reads = {e};
   t.est_rows = 1;
   return t;
@@ -110,6 +127,10 @@ Table stock() {
       col("image_url", ColType::Text, "_imageUrl", ColumnFlag::kReadOnly),
       col("tags", ColType::TextArray, "_tags"),
       col("external_id", ColType::Text, "_external_id"),
+      // Sent with a write, never returned: a new image as a data URL
+      // ("data:image/jpg;base64,..."), and true to delete the product's image.
+      col("image_data", ColType::Text, "_imageData", ColumnFlag::kWriteOnly),
+      col("delete_image", ColType::Bool, "_deleteImage", ColumnFlag::kWriteOnly),
       raw(),
   };
   t.reads = {by_id("/getStockByProduct"), list("list", "/getStock", true)};
@@ -131,6 +152,8 @@ Table stock() {
         field("stock_qty", "qty", false, json::WriteFormat::MinusOneNull),
         field("_tags", "tags"),
         field("_external_id", "external_id"),
+        field("_imageData", "image_data"),
+        field("_deleteImage", "delete_image"),
     };
   };
   // The answer lists the products as stored, quantity as stock_qty.
@@ -148,11 +171,16 @@ Table stock() {
     w.match_key = "external_id";
     return w;
   };
+  // A new product needs a name ("optional on update only"): checked before
+  // any request, so one nameless row does not fail a whole batch remotely.
+  WriteRule create =
+      keyed({"external_id"}, batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result)));
+  create.not_null = {"name"};
   t.writes = {
-      keyed({"external_id"}, batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result))),
+      create,
       batched(update("updateStock",
                      {"category_id", "name", "description", "price", "weight", "size", "color", "published", "qty",
-                      "tags", "external_id"},
+                      "tags", "external_id", "image_data", "delete_image"},
                      "POST", "/updateStock", item(true), "data", result)),
   };
   t.no_delete_reason = "the Glocher API has no request that deletes a product (set qty or published instead)";
@@ -192,8 +220,10 @@ Table carts() {
   };
   // The three lists partition the carts by status and are read together; a
   // status condition picks the lists that can hold it.
+  // The cart lists take only the shop and the token: the docs show no page
+  // parameter for them (unlike getStock), so one request reads a list.
   auto by_status = [](const std::string& path, std::vector<std::string> statuses) {
-    Endpoint e = list(path.substr(1), path, true);
+    Endpoint e = list(path.substr(1), path, false);
     e.group = 1;
     e.part_column = "status";
     e.part_values = std::move(statuses);
@@ -305,7 +335,13 @@ class Glocher : public Api {
   bool application_error(const json::Value& root, std::string* message) const override {
     const json::Value* status = json::get(root, "status");
     if (!status || json::kind(*status) != json::Kind::String || json::text(*status) == "OK") return false;
-    *message = kErr + err_pairs(json::get(root, "data"));
+    // The [field, message] pairs of `data`, and a top-level "message" when
+    // there is one (some errors, e.g. in an HTTP 500, carry only that).
+    std::string text = err_pairs(json::get(root, "data"));
+    if (const json::Value* m = json::get(root, "message"); m && json::kind(*m) == json::Kind::String &&
+                                                             !json::text(*m).empty())
+      text += (text.empty() ? "" : "; ") + json::text(*m);
+    *message = kErr + text;
     return true;
   }
 
@@ -347,7 +383,7 @@ class Glocher : public Api {
     const HttpResponse resp = session.send_raw(std::move(h));
 
     const Api& api = session.api();
-    if (resp.status >= 400 || resp.status < 200)
+    if (resp.status >= 300 || resp.status < 200)
       session.fail(shown, resp.status, api.error_message(resp), resp.status == 400 ? 401 : 0);
     json::Doc doc;
     std::string why;

@@ -54,6 +54,8 @@ std::string Api::error_message(const HttpResponse& resp) const {
 
 bool Api::application_error(const json::Value&, std::string*) const { return false; }
 
+long Api::application_error_status(const json::Value&) const { return 0; }
+
 bool Api::is_expired_login(long, const std::string&) const { return false; }
 
 bool Api::is_not_found(long status, const std::string&) const { return status == 404; }

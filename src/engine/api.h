@@ -39,6 +39,7 @@ struct OptionDef {
   std::string name;
   bool secret;        // only in a user mapping
   bool required;
+  std::vector<std::string> values = {};  // when set, the only values accepted
 };
 
 class Api {
@@ -63,7 +64,11 @@ class Api {
   virtual std::string error_message(const HttpResponse& resp) const;
   // An error the API reports inside a successful HTTP response (a status
   // field); true with *message set when the body is one.
+  // Such a failure envelope is an error whatever the HTTP status it came with.
   virtual bool application_error(const json::Value& root, std::string* message) const;
+  // The HTTP status a failure envelope names (Glance's error.status), used to
+  // classify an envelope that came with a 2xx; 0 when it names none.
+  virtual long application_error_status(const json::Value& root) const;
   // Whether an error answer (HTTP >= 400 with error_message(), or a 2xx with
   // application_error()) means the credentials (a cached token) expired and
   // one new login and retry may help; the default: never.

@@ -17,6 +17,7 @@ inline constexpr const char* kInsufficientPrivilege = "42501"; // 403
 inline constexpr const char* kInvalidParameterValue = "22023"; // 400, 422
 inline constexpr const char* kUniqueViolation = "23505";       // 409
 inline constexpr const char* kNullValueNotAllowed = "22004";
+inline constexpr const char* kNotNullViolation = "23502";     // a required column is NULL
 inline constexpr const char* kFdwTableNotFound = "HV00R";      // 404 on a listed resource
 inline constexpr const char* kFdwUnableToEstablishConnection = "HV00N";  // network, 5xx
 inline constexpr const char* kFdwError = "HV000";
@@ -25,6 +26,7 @@ inline constexpr const char* kFdwInvalidAttributeValue = "HV024";
 inline constexpr const char* kFdwInvalidDataType = "HV004";    // a remote value does not fit its column
 inline constexpr const char* kFdwOptionNameNotFound = "HV00J";
 inline constexpr const char* kFeatureNotSupported = "0A000";
+inline constexpr const char* kProgramLimitExceeded = "54000";  // a response over max_response_bytes
 inline constexpr const char* kQueryCanceled = "57014";
 inline constexpr const char* kInternalError = "XX000";
 }  // namespace sqlstate

@@ -158,20 +158,50 @@ ServerBudget read_budget(const std::map<std::string, std::string>& headers, doub
 
 // ---------------------------------------------------------------------------
 // libcurl callbacks: they only fill the response; an exception must not
-// cross libcurl, so running out of memory aborts the transfer instead.
+// cross libcurl, so running out of memory aborts the transfer instead. So does
+// a response beyond its bounds: returning less than was given makes libcurl
+// stop the transfer at once (CURLE_WRITE_ERROR).
 
-size_t on_body(char* data, size_t size, size_t count, void* response) {
+// Where the callbacks of one attempt write, and the bounds they keep.
+struct Sink {
+  HttpResponse* response = nullptr;
+  int64_t max_body = 0;             // bytes, after decompression
+  int64_t header_bytes = 0;         // header bytes received so far (all responses of the attempt)
+  bool body_too_large = false;
+  bool headers_too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* sink_ptr) {
+  auto* sink = static_cast<Sink*>(sink_ptr);
+  const size_t n = size * count;
+  std::string& body = sink->response->body;
+  if (static_cast<int64_t>(body.size()) + static_cast<int64_t>(n) > sink->max_body) {
+    sink->body_too_large = true;
+    return n == 0 ? 1 : 0;
+  }
   try {
-    static_cast<HttpResponse*>(response)->body.append(data, size * count);
-    return size * count;
+    // Grow geometrically but never beyond the bound, so that a body close to
+    // it does not reserve twice as much.
+    if (body.size() + n > body.capacity()) {
+      const size_t wanted = std::max(body.capacity() * 2, body.size() + n);
+      body.reserve(std::min<size_t>(wanted, static_cast<size_t>(sink->max_body)));
+    }
+    body.append(data, n);
+    return n;
   } catch (...) {
     return 0;
   }
 }
 
-size_t on_header(char* data, size_t size, size_t count, void* response) {
-  auto& headers = static_cast<HttpResponse*>(response)->headers;
+size_t on_header(char* data, size_t size, size_t count, void* sink_ptr) {
+  auto* sink = static_cast<Sink*>(sink_ptr);
+  auto& headers = sink->response->headers;
   const std::string_view line(data, size * count);
+  sink->header_bytes += static_cast<int64_t>(line.size());
+  if (sink->header_bytes > kMaxHeaderBytes) {
+    sink->headers_too_large = true;
+    return 0;
+  }
   try {
     if (line.substr(0, 5) == "HTTP/") {
       headers.clear();  // status line of a new response (e.g. after "100 Continue")
@@ -236,6 +266,7 @@ struct Transfer {
   CURLM* multi = nullptr;        // the multi handle `easy` is added to
   HeaderList header_list;
   HttpResponse response;         // filled by the callbacks
+  Sink sink;                     // the callbacks' view of `response`, with its bounds
   char error[CURL_ERROR_SIZE] = "";
 
   Transfer() = default;
@@ -272,6 +303,14 @@ HeaderList make_header_list(const std::vector<std::string>& headers) {
 }
 
 }  // namespace
+
+bool is_safe_header(const std::string& header) {
+  for (const char ch : header) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
 
 // ---------------------------------------------------------------------------
 // Retry policy helpers
@@ -327,7 +366,12 @@ class HttpClient::Impl::Batch {
       int running = 0;
       check(curl_multi_perform(multi(), &running));
       collect();
-      if (done_ < count_) check(curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(), nullptr));
+      if (done_ < count_) {
+        if (hooks_.on_block) hooks_.on_block(true);
+        const CURLMcode rc = curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(), nullptr);
+        if (hooks_.on_block) hooks_.on_block(false);
+        check(rc);
+      }
     }
     return std::move(results_);
   }
@@ -388,7 +432,19 @@ class HttpClient::Impl::Batch {
   }
 
   void start(Transfer& t, double now) {
+    // Defence in depth: option validation refuses such values already.
+    for (const std::string& h : t.req->headers) {
+      if (!is_safe_header(h)) {
+        const std::string name = h.substr(0, std::min(h.find(':'), h.size()));
+        throw Error(sqlstate::kFdwInvalidAttributeValue,
+                    display(t) + ": the request header \"" + (is_safe_header(name) ? name : "?") +
+                        "\" holds a control character; the request was not sent");
+      }
+    }
     t.response = HttpResponse();
+    t.sink = Sink();
+    t.sink.response = &t.response;
+    t.sink.max_body = opts_.max_response_bytes > 0 ? opts_.max_response_bytes : INT64_MAX;
     t.error[0] = '\0';
     t.header_list = make_header_list(t.req->headers);
     t.easy = client_.pool.acquire();
@@ -410,12 +466,14 @@ class HttpClient::Impl::Batch {
 #endif
     set(t, CURLOPT_NOSIGNAL, 1L);
     set(t, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    set(t, CURLOPT_FOLLOWLOCATION, 0L);
+    set(t, CURLOPT_FOLLOWLOCATION, 0L);  // a 3xx is returned to the caller, which refuses it
+    set(t, CURLOPT_PATH_AS_IS, 1L);       // "." and ".." are never resolved away (keys encode them anyway)
     set(t, CURLOPT_USERAGENT, kUserAgent);
     set(t, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
     set(t, CURLOPT_TIMEOUT_MS, opts_.timeout_ms);
     set(t, CURLOPT_CONNECTTIMEOUT_MS, opts_.connect_timeout_ms);
-    // Peer and host verification are libcurl's defaults and stay on.
+    // Peer and host verification are libcurl's defaults and stay on. A
+    // ca_file replaces the system's bundle (as PostgreSQL's sslrootcert does).
     if (!opts_.ca_file.empty()) set(t, CURLOPT_CAINFO, opts_.ca_file.c_str());
     set(t, CURLOPT_HTTPHEADER, t.header_list.get());
     // A request that must not be sent twice gets a new connection: on a reused
@@ -433,9 +491,9 @@ class HttpClient::Impl::Batch {
     if (req.method != (with_body ? "POST" : "GET")) set(t, CURLOPT_CUSTOMREQUEST, req.method.c_str());
 
     set(t, CURLOPT_WRITEFUNCTION, on_body);
-    set(t, CURLOPT_WRITEDATA, static_cast<void*>(&t.response));
+    set(t, CURLOPT_WRITEDATA, static_cast<void*>(&t.sink));
     set(t, CURLOPT_HEADERFUNCTION, on_header);
-    set(t, CURLOPT_HEADERDATA, static_cast<void*>(&t.response));
+    set(t, CURLOPT_HEADERDATA, static_cast<void*>(&t.sink));
     set(t, CURLOPT_ERRORBUFFER, t.error);
   }
 
@@ -461,11 +519,13 @@ class HttpClient::Impl::Batch {
     const double now = monotonic_ms();
     t.end_attempt(client_.pool);
     stats_.bytes_received += static_cast<int64_t>(t.response.body.size());
-    if (hooks_.on_attempt) hooks_.on_attempt(*t.req, status, t.attempt, now - t.attempt_started_ms);
 
     const bool may_retry = t.attempt <= opts_.max_retries && (t.req->idempotent || never_reached_server(status, code));
+    if (t.sink.body_too_large || t.sink.headers_too_large) too_large(t);
     if (code != CURLE_OK) {
-      if (!may_retry || !is_retryable_transport(code)) fail(t, code, reached);
+      const bool retry = may_retry && is_retryable_transport(code);
+      report(t, 0, now, curl_easy_strerror(code), retry);
+      if (!retry) fail(t, code, reached);
       t.reached_before = t.reached_before || reached;
       retry_at(t, now + backoff(t));
       return;
@@ -477,7 +537,9 @@ class HttpClient::Impl::Batch {
     const double retry_after = budget.retry_after_ms;
     // When the server asks for a longer pause than we may take, the caller gets its answer.
     const bool pause_too_long = retry_after >= 0 && retry_after > opts_.max_retry_after_ms;
-    if (may_retry && is_retryable_status(status) && !pause_too_long) {
+    const bool retry = may_retry && is_retryable_status(status) && !pause_too_long;
+    report(t, status, now, nullptr, retry);
+    if (retry) {
       t.reached_before = t.reached_before || status != 429;  // a 429 refused the request
       if (retry_after >= 0) {
         announce_wait(retry_after, "Retry-After");
@@ -488,6 +550,20 @@ class HttpClient::Impl::Batch {
       return;
     }
     finish(t, status, now);
+  }
+
+  // Tells Hooks::on_attempt how an attempt ended.
+  void report(const Transfer& t, long status, double now, const char* error, bool will_retry) const {
+    if (!hooks_.on_attempt) return;
+    HttpAttempt a;
+    a.req = t.req;
+    a.status = status;
+    a.attempt = t.attempt;
+    a.ms = now - t.attempt_started_ms;
+    a.bytes = static_cast<int64_t>(t.response.body.size());
+    a.error = error;
+    a.will_retry = will_retry;
+    hooks_.on_attempt(a);
   }
 
   // Tells the rate limiter what the server said about its budget. Waits longer
@@ -522,7 +598,7 @@ class HttpClient::Impl::Batch {
     r.retries = t.attempt - 1;
     r.earlier_attempt_reached = t.reached_before;
     r.elapsed_ms = now - t.admitted_ms;
-    if (status >= 400) ++stats_.errors;
+    if (status < 200 || status >= 300) ++stats_.errors;  // a 1xx or 3xx is no success either
     t.finished = true;
     ++done_;
   }
@@ -535,8 +611,27 @@ class HttpClient::Impl::Batch {
       message += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
     // libcurl's own message can be more precise ("SSL certificate problem:
     // ..."); it names the host at most, never the path, query or headers.
-    throw Error(sqlstate::kFdwUnableToEstablishConnection, message, t.error)
+    std::string detail;
+    if (t.error[0]) detail = std::string("libcurl says \"") + t.error + "\".";
+    throw Error(sqlstate::kFdwUnableToEstablishConnection, message, detail)
         .set_effect(reached || t.reached_before ? RequestEffect::Unknown : RequestEffect::NotApplied);
+  }
+
+  // A response beyond its bounds: the transfer was stopped when the bound was
+  // crossed; it is not retried (the next answer would be as large). The server
+  // answered, so a write it carried may have been applied.
+  [[noreturn]] void too_large(const Transfer& t) {
+    ++stats_.errors;
+    if (t.sink.headers_too_large)
+      throw Error(sqlstate::kProgramLimitExceeded,
+                  display(t) + ": the response headers exceed " + std::to_string(kMaxHeaderBytes) + " bytes")
+          .set_effect(RequestEffect::Unknown);
+    throw Error(sqlstate::kProgramLimitExceeded,
+                display(t) + ": the response exceeds max_response_bytes (" +
+                    std::to_string(t.sink.max_body) + " bytes, counted after decompression)",
+                std::string(),
+                "Raise the server or table option max_response_bytes if responses this large are expected.")
+        .set_effect(RequestEffect::Unknown);
   }
 
   // Until the next due attempt, but at most one poll slice.

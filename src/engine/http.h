@@ -40,7 +40,8 @@ struct HttpOptions {
   long timeout_ms = 30000;
   long connect_timeout_ms = 10000;
   int max_retries = 3;
-  std::string ca_file;              // extra CA bundle; verification is never off
+  std::string ca_file;              // CA bundle that replaces the system's; verification is never off
+  int64_t max_response_bytes = 64 << 20;  // largest body accepted, counted after decompression
   double max_retry_after_ms = 120000;  // a longer Retry-After fails instead of waiting
   double backoff_base_ms = 200;        // first backoff; doubles each retry, with jitter
 };
@@ -48,11 +49,22 @@ struct HttpOptions {
 // Counters kept per server by the caller and updated by the client.
 struct HttpStats {
   int64_t requests = 0;       // requests sent (each retry counts)
-  int64_t errors = 0;         // requests that ended in a transport error or status >= 400
+  int64_t errors = 0;         // requests that ended in a transport error, a bound, or a status outside 2xx
   int64_t retries = 0;
   int64_t http_429 = 0;
   double rate_wait_ms = 0;    // time spent waiting for the rate limiter or Retry-After
   int64_t bytes_received = 0;
+};
+
+// One finished attempt of a request, as reported to HttpHooks::on_attempt.
+struct HttpAttempt {
+  const HttpRequest* req = nullptr;
+  long status = 0;              // 0: no HTTP answer (transport failure, see `error`)
+  int attempt = 1;              // 1 for the first attempt; a retry number is attempt - 1
+  double ms = 0;                // duration of this attempt
+  int64_t bytes = 0;            // response body bytes received
+  const char* error = nullptr;  // libcurl's reason for a transport failure, else nullptr
+  bool will_retry = false;      // the client sends the request again
 };
 
 struct HttpHooks {
@@ -61,8 +73,11 @@ struct HttpHooks {
   // Called before the client waits for the rate limiter or a Retry-After
   // longer than 1 s (ms to wait, reason "rate limit" / "Retry-After").
   std::function<void(double, const char*)> on_wait;
-  // Called for each attempt once it is complete (for debug logging); may be empty.
-  std::function<void(const HttpRequest&, long status, int attempt, double ms)> on_attempt;
+  // Called for each attempt once it is complete (request logging); may be empty.
+  std::function<void(const HttpAttempt&)> on_attempt;
+  // Called with true before the client blocks waiting for the network or for
+  // a due time (rate limit, backoff, Retry-After), and with false after.
+  std::function<void(bool)> on_block;
 };
 
 // Which failures are retried: 429 (after Retry-After, or backoff), 502, 503,
@@ -75,6 +90,14 @@ double parse_retry_after_ms(const std::string& value, double now_epoch_s);
 // Backoff before retry number `attempt` (1-based), jitter in [0.5, 1.0) of the nominal.
 double backoff_ms(const HttpOptions& o, int attempt, double jitter01);
 
+// The most header bytes one response may carry (all header lines together;
+// below libcurl's own 300 kB bound, so that ours is the one that speaks).
+inline constexpr int64_t kMaxHeaderBytes = 256 << 10;
+// Whether a header line ("Name: value") may be sent: false when it holds a
+// control character (CR, LF, NUL, ...; a tab is allowed), which could end the
+// header early and smuggle another one.
+bool is_safe_header(const std::string& header);
+
 class HttpClient {
  public:
   HttpClient();
@@ -86,8 +109,11 @@ class HttpClient {
   // limiter (may be null) and with retries per options. Returns the final
   // response of each, in order, whatever its status. Throws cfdw::Error
   // (HV00N) when a request fails at the transport level after its retries
-  // (the message names req.display and the libcurl reason), and
-  // cfdw::Cancelled when hooks.should_abort() says so.
+  // (the message names req.display and the libcurl reason, the detail quotes
+  // libcurl's own text), 54000 when a body exceeds opts.max_response_bytes
+  // or the headers kMaxHeaderBytes (the transfer is abandoned at once, never
+  // retried), HV000 when a header holds a control character (nothing is
+  // sent), and cfdw::Cancelled when hooks.should_abort() says so.
   std::vector<HttpResponse> perform(const std::vector<HttpRequest>& reqs, int max_parallel,
                                     const HttpOptions& opts, RateLimiter* limiter,
                                     const HttpHooks& hooks, HttpStats* stats);

@@ -59,6 +59,25 @@ Value make_string(std::string_view s, Allocator& a) {
   return Value(escaped.data(), rapidjson::SizeType(escaped.size()), a);
 }
 
+// A copy of v in allocator a. (RapidJSON 1.1's own copy constructor goes
+// through a GenericDocument whose empty stack does arithmetic on a null
+// pointer: undefined behaviour that UBSan reports.)
+Value deep_copy(const Value& v, Allocator& a) {
+  if (v.IsObject()) {
+    Value o(rapidjson::kObjectType);
+    for (auto& m : v.GetObject()) o.AddMember(deep_copy(m.name, a), deep_copy(m.value, a), a);
+    return o;
+  }
+  if (v.IsArray()) {
+    Value arr(rapidjson::kArrayType);
+    for (auto& e : v.GetArray()) arr.PushBack(deep_copy(e, a), a);
+    return arr;
+  }
+  if (v.IsString()) return Value(v.GetString(), v.GetStringLength(), a);  // markers and all
+  if (v.IsBool()) return Value(v.IsTrue());
+  return Value();
+}
+
 // text must already be a valid JSON number.
 Value make_number(std::string_view text, Allocator& a) {
   std::string marked(1, kMarker);
@@ -1018,7 +1037,7 @@ void Builder::set_pg(std::string_view path, ColType type, const char* pg_text, W
       std::string why;
       if (!d.parse(s, &why)) throw invalid("is not valid JSON: " + why);
       if (as_string) set_string(path, s);
-      else impl_->set(path, Value(d.root(), impl_->alloc()));
+      else impl_->set(path, deep_copy(d.root(), impl_->alloc()));
       return;
     }
     case ColType::Int8Array:

@@ -118,11 +118,21 @@ std::string WriteLedger::describe(const std::string& label) const {
 }
 
 int choose_write_rule(const Table& table, const std::string& relname, WriteKind kind, const UpdateShape* shape,
-                      std::string* why) {
+                      std::string* why, const std::map<std::string, std::string>* options) {
   bool any = false;
+  // A rule tied to an option set to its value wins over the rules tied to none.
+  auto option_set = [&](const WriteRule& w) {
+    if (!options) return false;
+    auto it = options->find(w.option);
+    return it != options->end() && it->second == w.option_value;
+  };
+  bool chosen_by_option = false;
+  for (const auto& w : table.writes)
+    if (w.kind == kind && !w.option.empty() && option_set(w)) chosen_by_option = true;
   for (int i = 0; i < int(table.writes.size()); ++i) {
     const WriteRule& w = table.writes[i];
     if (w.kind != kind) continue;
+    if (w.option.empty() ? chosen_by_option : !option_set(w)) continue;
     any = true;
     if (kind != WriteKind::Update || !shape) return i;
     bool fits = true;
@@ -299,6 +309,16 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
     return w_.kind != WriteKind::Update || w_.all_columns || required || column == w_.delta_column ||
            contains(changed_, column);
   };
+  if (w_.kind == WriteKind::Insert) {
+    for (const auto& col : w_.not_null) {
+      const int idx = table_.column_index(col);
+      if (idx >= 0 && !value_of(idx))
+        throw Error(sqlstate::kNotNullViolation,
+                    "null value in column \"" + col + "\" of foreign table \"" + session_.config().relname +
+                        "\" violates not-null constraint",
+                    "The " + w_.name + " request needs it to create a row; nothing was sent for this row.");
+    }
+  }
   if (!w_.body.empty()) {
     for (const BodyField& f : w_.body) {
       if (!f.column.empty() && !sent(f.column, f.required)) continue;
@@ -324,6 +344,20 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
                     "The " + w_.name + " request requires it.");
       if (!v && f.skip_null && f.format != json::WriteFormat::MinusOneNull && w_.kind != WriteKind::Update)
         continue;
+      if (!f.join.empty() && v && (c.type == ColType::Int8Array || c.type == ColType::TextArray)) {
+        std::vector<std::string> items;
+        std::vector<bool> nulls;
+        if (!json::parse_pg_array(v, &items, &nulls))
+          throw Error(sqlstate::kInvalidParameterValue,
+                      "value \"" + std::string(v) + "\" of column \"" + c.name + "\" is not an array literal");
+        std::string joined;
+        for (size_t k = 0; k < items.size(); ++k) {
+          if (nulls[k]) continue;
+          joined += (joined.empty() ? "" : f.join) + items[k];
+        }
+        b.set_string(f.key, joined);
+        continue;
+      }
       b.set_pg(f.key, c.type, v, f.format, c.name);
     }
     return b.str();

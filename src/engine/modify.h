@@ -2,6 +2,7 @@
 // bodies, batching, and reading back what RETURNING needs.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,9 +23,11 @@ struct UpdateShape {
 };
 
 // The rule for an INSERT or DELETE (first of its kind), or for an UPDATE of
-// this shape. -1 with *why set when the API has none.
+// this shape. -1 with *why set when the API has none. options: the table's
+// effective options (a rule tied to an option applies only when it is set so).
 int choose_write_rule(const Table& table, const std::string& relname, WriteKind kind,
-                      const UpdateShape* shape, std::string* why);
+                      const UpdateShape* shape, std::string* why,
+                      const std::map<std::string, std::string>* options = nullptr);
 
 // What became of a row a statement wrote.
 enum class WriteOutcome {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -145,9 +146,18 @@ std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
     if (!usable) continue;
 
     plan.all_exact = exact;
+    // A detail column that takes its value from a pushed = condition (a filter
+    // the list applies) needs no per-row fetch.
+    auto filled = [&](const Column& c) {
+      if (!c.has(ColumnFlag::kFill)) return false;
+      for (size_t u = 0; u < plan.used.size(); ++u)
+        if (req.conds[plan.used[u]].column == c.name && req.conds[plan.used[u]].op == kEq && plan.binding_of[u] >= 0)
+          return true;
+      return false;
+    };
     for (const auto& col : req.needed) {
       const Column* c = table.column(col);
-      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0) plan.detail = true;
+      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0 && !filled(*c)) plan.detail = true;
       if (std::find(ep.lacks.begin(), ep.lacks.end(), col) != ep.lacks.end() && !ep.supplement_path.empty())
         plan.supplement = true;
     }
@@ -214,6 +224,10 @@ struct Scan::Series {
   long pages = -1;                                        // remote page count, when reported
   bool done = false;
   bool started = false;
+  bool empty_key = false;                                 // a path key is empty: no request, no rows
+  long pages_seen = 0;                                    // pages received (guard against endless listings)
+  size_t last_hash = 0;                                   // hash of the previous page's rows
+  long last_rows = 0;                                     // rows of the previous page
   std::unique_ptr<json::Doc> supplement;                  // supplement object (null: none/404)
 };
 
@@ -236,7 +250,7 @@ std::string substitute(const std::string& path, const std::string& name, const s
   std::string out = path;
   const std::string token = "{" + name + "}";
   size_t pos;
-  while ((pos = out.find(token)) != std::string::npos) out.replace(pos, token.size(), pct_encode(value));
+  while ((pos = out.find(token)) != std::string::npos) out.replace(pos, token.size(), pct_encode_segment(value));
   return out;
 }
 
@@ -337,6 +351,7 @@ void Scan::build_series() {
         }
         if (formatted.empty()) continue;
         if (b.to == BindTo::Path) {
+          if (formatted.front().empty()) s->empty_key = true;  // no such key: no request
           s->path = substitute(s->path, b.param, formatted.front());
         } else {
           for (const auto& f : formatted) s->query.add(b.param, f);
@@ -351,7 +366,7 @@ void Scan::build_series() {
       }
       s->page = ep.paging.first_page;
       s->size = page_size_for(ep, session_.config(), plan_.count_only ? 1 : plan_.limit);
-      series_.push_back(std::move(s));
+      if (!s->empty_key) series_.push_back(std::move(s));
 
       // next combination
       size_t k = 0;
@@ -373,6 +388,7 @@ ApiRequest page_request(const Endpoint& ep, const std::string& path, const Query
   r.method = ep.method;
   r.path = path;
   r.query = base;
+  r.expect_data = true;  // a read: an empty or null body is no answer
   // A single object (or the members of one) answered 404: no rows.
   r.not_found_is_empty = ep.shape != Shape::List;
   switch (ep.paging.style) {
@@ -391,13 +407,16 @@ ApiRequest page_request(const Endpoint& ep, const std::string& path, const Query
   return r;
 }
 
-long to_long(const json::Value* v, long dflt) {
-  if (!v) return dflt;
-  if (json::kind(*v) == json::Kind::Bool) return v->IsTrue() ? 1 : 0;
-  try {
-    return std::stol(json::text(*v));
-  } catch (...) {
-    return dflt;
+// A has-more flag: 1, 0, or -1 when absent or not a flag.
+int more_flag(const json::Value* v) {
+  if (!v) return -1;
+  switch (json::kind(*v)) {
+    case json::Kind::Bool: return v->IsTrue() ? 1 : 0;
+    case json::Kind::Number: {
+      const std::string t = json::text(*v);
+      return t == "0" ? 0 : t == "1" ? 1 : -1;
+    }
+    default: return -1;
   }
 }
 
@@ -440,7 +459,7 @@ std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan,
       if (bind.to == BindTo::Path) {
         std::string token = "{" + bind.param + "}";
         size_t pos = path.find(token);
-        if (pos != std::string::npos) path.replace(pos, token.size(), known ? pct_encode(first) : first);
+        if (pos != std::string::npos) path.replace(pos, token.size(), known ? pct_encode_segment(first) : first);
         if (shown.size() > 1)
           partition += (partition.empty() ? "" : "; ") + std::string("one request per value (") +
                        std::to_string(shown.size()) + ")";
@@ -495,6 +514,37 @@ std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan,
 // ---------------------------------------------------------------------------
 // Execution: paging and decoding
 
+long parse_total(const json::Value* v) {
+  if (!v) return -1;
+  const json::Kind k = json::kind(*v);
+  if (k != json::Kind::Number && k != json::Kind::String) return -1;
+  const std::string t = json::text(*v);  // a number's exact source text
+  if (t.empty() || t.size() > 15 || t.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stol(t);
+}
+
+void Scan::guard_page(Series& s, const json::Value* rows, long n, const std::string& where) {
+  const std::string api = session_.api().name + " " + where;
+  if (++s.pages_seen > max_pages_)
+    throw Error(sqlstate::kFdwError,
+                api + ": the listing did not end after " + std::to_string(max_pages_) + " pages",
+                "commerce_fdw stops a listing at " + std::to_string(max_pages_) +
+                    " pages per request series rather than page forever.");
+  // The same rows as the page before: the remote ignores the page asked for.
+  const size_t hash = n > 0 && rows ? std::hash<std::string>()(json::serialize(*rows)) : 0;
+  if (n > 0 && s.pages_seen > 1 && n == s.last_rows && hash == s.last_hash)
+    throw Error(sqlstate::kFdwError, api + ": the response repeats the previous page (" + std::to_string(n) +
+                                         " rows)",
+                "The remote paging cannot be trusted; the listing was stopped instead of paging forever.");
+  s.last_hash = hash;
+  s.last_rows = n;
+  if (s.total >= 0 && s.received > s.total)
+    throw Error(sqlstate::kFdwError,
+                api + ": the listing returned more rows (" + std::to_string(s.received) + ") than its total (" +
+                    std::to_string(s.total) + ")",
+                "The remote paging cannot be trusted; the listing was stopped instead of returning a guess.");
+}
+
 bool Scan::fetch_more() {
   while (current_ < series_.size() && series_[current_]->done) ++current_;
   if (current_ >= series_.size()) return false;
@@ -507,6 +557,7 @@ bool Scan::fetch_more() {
     ApiRequest r;
     r.path = path;
     r.not_found_is_empty = true;
+    r.expect_data = true;
     ApiResult res = session_.call(r);
     ++requests_;
     if (!res.not_found) s.supplement = std::make_unique<json::Doc>(std::move(res.doc));
@@ -540,10 +591,16 @@ bool Scan::fetch_more() {
     }
     const json::Value& root = res.doc.root();
     const json::Value* rows = json::get(root, ep.rows);
+    const std::string where = reqs[i].display();
     size_t before = ready_.size();
-    decode_page(s, root);
+    decode_page(s, root, where);
     const long got = long(ready_.size() - before);
     s.received += got;
+    // A reported total replaces an earlier one; one that is not an exact
+    // count makes it unknown (never guessed from a prefix).
+    const json::Value* reported_total =
+        ep.paging.total_path.empty() ? nullptr : json::get(root, ep.paging.total_path);
+    if (reported_total) s.total = parse_total(reported_total);
 
     switch (ep.paging.style) {
       case PagingStyle::None:
@@ -551,10 +608,11 @@ bool Scan::fetch_more() {
         break;
       case PagingStyle::PageSize:
       case PagingStyle::Offset: {
-        if (!ep.paging.total_path.empty()) s.total = to_long(json::get(root, ep.paging.total_path), s.total);
         long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->Size()) : got;
-        if (!ep.paging.more_path.empty() && json::get(root, ep.paging.more_path)) {
-          s.done = to_long(json::get(root, ep.paging.more_path), 0) == 0;
+        guard_page(s, rows, n, where);
+        const int more = ep.paging.more_path.empty() ? -1 : more_flag(json::get(root, ep.paging.more_path));
+        if (more >= 0) {
+          s.done = more == 0;
         } else if (s.total >= 0) {
           s.done = s.received >= s.total || n == 0;
         } else {
@@ -568,10 +626,10 @@ bool Scan::fetch_more() {
         break;
       }
       case PagingStyle::PageNumber: {
-        long pages = to_long(json::get(root, ep.paging.pages_path), -1);
+        long pages = parse_total(json::get(root, ep.paging.pages_path));
         if (pages >= 0) s.pages = pages;
-        if (!ep.paging.total_path.empty()) s.total = to_long(json::get(root, ep.paging.total_path), s.total);
         long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->Size()) : got;
+        guard_page(s, rows, n, where);
         s.done = n == 0 || (pages >= 0 ? s.page - ep.paging.first_page >= pages : n < s.size);
         break;
       }
@@ -581,9 +639,14 @@ bool Scan::fetch_more() {
   return true;
 }
 
-void Scan::decode_page(const Series& s, const json::Value& root) {
+void Scan::decode_page(const Series& s, const json::Value& root, const std::string& where) {
   const Endpoint& ep = table_.reads[s.endpoint];
   const json::Value* rows = json::get(root, ep.rows);
+  const std::string api = session_.api().name + " " + where;
+  const std::string at = ep.rows.empty() ? "the top level" : "\"" + ep.rows + "\"";
+  if (ep.shape == Shape::List && (!rows || json::kind(*rows) != json::Kind::Array))
+    throw Error(sqlstate::kFdwInvalidDataType,
+                api + ": expected a list of rows at " + at + ", got " + (rows ? json::display(*rows) : "nothing"));
   if (!rows || json::kind(*rows) == json::Kind::Null) return;
   std::vector<const json::Value*> objs;
   switch (ep.shape) {
@@ -591,9 +654,6 @@ void Scan::decode_page(const Series& s, const json::Value& root) {
       objs.push_back(rows);
       break;
     case Shape::List:
-      if (json::kind(*rows) != json::Kind::Array)
-        throw Error(sqlstate::kFdwInvalidDataType, session_.api().name + " " + ep.path +
-                                                       ": expected a list of rows at \"" + ep.rows + "\"");
       for (auto& v : rows->GetArray()) objs.push_back(&v);
       break;
     case Shape::ObjectMap:
@@ -603,6 +663,13 @@ void Scan::decode_page(const Series& s, const json::Value& root) {
         for (auto& v : rows->GetArray()) objs.push_back(&v);
       break;
   }
+  // A row is an object; anything else (a number, a string, null) would be a
+  // row of NULLs.
+  for (size_t i = 0; i < objs.size(); ++i)
+    if (json::kind(*objs[i]) != json::Kind::Object)
+      throw Error(sqlstate::kFdwInvalidDataType,
+                  api + ": item " + std::to_string(i + 1) + " of the list at " + at + " is not an object: " +
+                      json::display(*objs[i]));
   if (plan_.detail && table_.detail >= 0 && !ep.has_detail) {
     // Fetch each row's detail object; a row deleted meanwhile (404) is dropped.
     const Endpoint& det = table_.reads[table_.detail];
@@ -617,6 +684,7 @@ void Scan::decode_page(const Series& s, const json::Value& root) {
         r.path = substitute(r.path, b.param, v ? json::text(*v) : "");
       }
       r.not_found_is_empty = true;
+      r.expect_data = true;
       reqs.push_back(std::move(r));
     }
     std::vector<ApiResult> res = session_.call_many(reqs);
@@ -677,6 +745,15 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
         if (col == c.name) (*out)[i] = val;
       continue;
     }
+    if (!v) {
+      bool from_config = false;
+      for (const auto& [col, value] : ep.fill)
+        if (col == c.name) {
+          (*out)[i] = substitute_config(value, session_.config());
+          from_config = true;
+        }
+      if (from_config) continue;
+    }
     std::string text, why;
     switch (json::decode(v, c.type, c.decode, &text, &why)) {
       case json::DecodeResult::Null:
@@ -708,22 +785,40 @@ bool Scan::next(Row* row) {
 
 int64_t Scan::count() {
   int64_t total = 0;
-  for (auto& sp : series_) {
-    Series& s = *sp;
+  for (size_t i = 0; i < series_.size(); ++i) {
+    Series& s = *series_[i];
     const Endpoint& ep = table_.reads[s.endpoint];
     ApiRequest r = page_request(ep, s.path, s.query, ep.paging.first_page, 1);
+    r.expect_data = true;
     ApiResult res = session_.call(r);
     ++requests_;
     if (res.not_found) continue;
-    const json::Value* t = json::get(res.doc.root(), ep.paging.total_path);
-    long n = to_long(t, -1);
-    if (n < 0)
-      throw Error(sqlstate::kFdwError, session_.api().name + " " + r.display() +
-                                           ": the response does not report a total at \"" +
-                                           ep.paging.total_path + "\"");
-    total += n;
+    const long n = parse_total(json::get(res.doc.root(), ep.paging.total_path));
+    // A total that is not an exact count is never guessed from: count the rows.
+    total += n >= 0 ? n : count_by_paging(i);
   }
   return total;
+}
+
+int64_t Scan::count_by_paging(size_t index) {
+  Series& s = *series_[index];
+  const Endpoint& ep = table_.reads[s.endpoint];
+  s.page = ep.paging.first_page;
+  s.size = page_size_for(ep, session_.config(), -1);
+  s.received = 0;
+  s.total = s.pages = -1;
+  s.pages_seen = 0;
+  s.done = false;
+  const long limit = plan_.limit;
+  plan_.limit = -1;
+  current_ = index;
+  int64_t rows = 0;
+  while (!s.done && fetch_more()) {
+    rows += int64_t(ready_.size());
+    ready_.clear();
+  }
+  plan_.limit = limit;
+  return rows;
 }
 
 }  // namespace cfdw

@@ -71,6 +71,14 @@ std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan,
                                        const std::vector<std::optional<CondValues>>& values,
                                        const Config& cfg);
 
+// A list's reported total (or page count) when it is an exact non-negative
+// integer: a JSON integer, or a string of digits (APIs that send numbers as
+// strings); -1 (unknown) for anything else: 1.5, 1e3, -1, true, "12abc", ...
+long parse_total(const json::Value* v);
+// The most pages one request series may take; a listing that goes on beyond
+// it fails instead of paging forever.
+inline constexpr long kMaxPagesPerSeries = 100000;
+
 // One decoded row: text values per table column (nullopt: NULL). Columns the
 // query does not need are left NULL.
 using Row = std::vector<std::optional<std::string>>;
@@ -86,12 +94,18 @@ class Scan {
   // count(*) plans: the total.
   int64_t count();
   int64_t requests_sent() const { return requests_; }
+  // Lowers the page cap (kMaxPagesPerSeries) for tests.
+  void set_max_pages(long pages) { max_pages_ = pages; }
 
  private:
   struct Series;
   void build_series();
   bool fetch_more();
-  void decode_page(const Series& s, const json::Value& root);
+  // Checks a page against the ones before it (rows beyond the total, the
+  // previous page again, too many pages); throws when the listing cannot be trusted.
+  void guard_page(Series& s, const json::Value* rows, long n, const std::string& where);
+  int64_t count_by_paging(size_t series);
+  void decode_page(const Series& s, const json::Value& root, const std::string& where);
   // fallback: the list row a detail object was fetched for; fields the detail
   // lacks are taken from it.
   void decode_row(const json::Value& obj, const Series& s, Row* out, const json::Value* fallback = nullptr);
@@ -106,6 +120,7 @@ class Scan {
   std::deque<Row> ready_;
   int64_t requests_ = 0;
   int64_t returned_ = 0;
+  long max_pages_ = kMaxPagesPerSeries;
 };
 
 }  // namespace cfdw

@@ -143,6 +143,9 @@ struct Endpoint {
   // Sorting: remote sort names per column and the parameters that carry them.
   std::string sort_param, order_param;  // "sort_by", "sort_order"
   std::vector<std::pair<std::string, std::string>> sorts;  // column -> remote sort key
+  // Columns its rows lack that the configuration supplies: column -> value
+  // with {shop_id} replaced from the config (a shop read by the shop_id option).
+  std::vector<std::pair<std::string, std::string>> fill;
 };
 
 // One field of a request body: a column's value, or a constant.
@@ -153,6 +156,9 @@ struct BodyField {
   std::string constant; // JSON text of a constant
   bool required = false;  // the write fails naming the column when it is NULL
   bool skip_null = true;  // leave the key out when the value is NULL
+  // An array column sent as one string, its elements joined with this
+  // separator ("1,2,3"); empty: sent as a JSON array.
+  std::string join;
 };
 
 enum class WriteKind { Insert, Update, Delete };
@@ -187,6 +193,15 @@ struct WriteRule {
   // applied, not applied or unknown (an INSERT's SKU, external order number).
   // Empty: the table's key for UPDATE and DELETE, the row's position for INSERT.
   std::vector<std::string> key;
+  // The rule applies only when the table's (or server's) option `option` is
+  // `option_value` (insert_via 'feed'); rules without one apply otherwise.
+  std::string option, option_value;
+  // A statement with RETURNING is refused with this reason (a queued write
+  // whose answer holds no rows).
+  std::string no_returning;
+  // INSERT: columns that must not be NULL, checked before any request
+  // (SQLSTATE 23502, as a NOT NULL constraint would).
+  std::vector<std::string> not_null;
 };
 
 // ON CONFLICT DO NOTHING: before inserting, look a row up by a column and skip
@@ -214,5 +229,15 @@ struct Table {
   int column_index(const std::string& col) const;
   const Column* column(const std::string& col) const;
 };
+
+// Catalog comments written by IMPORT FOREIGN SCHEMA, generated from the
+// declaration (describe.cpp): what the table reads and writes, and for a
+// column its remote field, type conversion, which conditions push and to
+// what, and whether it is detail-only, required, write-only, read-only or an
+// echo of a condition. Plain text, no secrets (declarations hold none).
+std::string describe_table(const std::string& api, const Table& t);
+std::string describe_column(const Table& t, const Column& c);
+// Whether the table declares a write of this kind (pg_relation_is_updatable).
+bool table_writes(const Table& t, WriteKind kind);
 
 }  // namespace cfdw

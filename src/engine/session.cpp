@@ -9,7 +9,7 @@
 namespace cfdw {
 
 std::string ApiRequest::display() const {
-  std::string s = method + " " + path;
+  std::string s = method + " " + encode_dot_segments(path);
   if (!query.empty()) s += "?" + query.str();
   return s;
 }
@@ -24,7 +24,10 @@ const char* sqlstate_for_status(long status) {
     case 404: return sqlstate::kFdwTableNotFound;
     default: break;
   }
-  if (status >= 500 || status == 429 || status == 0) return sqlstate::kFdwUnableToEstablishConnection;
+  // Network trouble, 5xx, and answers that are no final answer at all: 1xx
+  // and 3xx (redirects are never followed).
+  if (status >= 500 || status == 429 || status < 200 || (status >= 300 && status < 400))
+    return sqlstate::kFdwUnableToEstablishConnection;
   return sqlstate::kFdwError;
 }
 
@@ -58,7 +61,14 @@ std::string& Session::login_state() { return login_states()[config_.server + '\n
 HttpRequest Session::to_http(const ApiRequest& req) {
   HttpRequest h;
   h.method = req.method;
-  h.url = join_url(config_.base_url, req.path);
+  // Key values are percent-encoded path segments already; segments made of
+  // dots are encoded too, so that nothing resolves them away. An empty
+  // segment is an empty key: nothing is sent for it.
+  const std::string path = encode_dot_segments(req.path);
+  if (has_empty_segment(path))
+    throw Error(sqlstate::kInvalidParameterValue,
+                api_.name + " " + req.display() + ": a key value in the URL path is empty; the request was not sent");
+  h.url = join_url(config_.base_url, path);
   if (!req.query.empty()) h.url += "?" + req.query.str();
   h.body = req.body;
   if (!req.body.empty()) h.headers.push_back("Content-Type: application/json");
@@ -77,16 +87,21 @@ HttpResponse Session::send_raw(HttpRequest req) {
   }
 }
 
-void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as) {
+void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as,
+                   int retries) {
   std::string msg = api_.name + " " + req.display() + ": HTTP " + std::to_string(status);
+  if (status >= 300 && status < 400) msg += " (redirects are not followed)";
+  if (status >= 100 && status < 200) msg += " (not a final answer)";
   if (!remote_message.empty()) msg += ": " + remote_message;
+  if (retries > 0) msg += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
   const long kind = classify_as ? classify_as : status;
   std::string hint;
   if (kind == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
   if (kind == 429) hint = "The API's rate limit was exceeded; lower rate_limit_per_minute on the server.";
   // A refusal (4xx, or an API's failure envelope in a 2xx answer) left the
   // remote as it was; a 5xx, 1xx or 3xx answer does not say what it did.
-  const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300);
+  // A failure envelope in a 2xx that names a 5xx is a server error: unknown.
+  const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300 && kind < 500);
   throw Error(sqlstate_for_status(kind), msg, std::string(), hint)
       .set_effect(refused ? RequestEffect::NotApplied : RequestEffect::Unknown);
 }
@@ -94,38 +109,52 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
 ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expired_login) {
   ApiResult r;
   r.status = resp.status;
-  const bool http_error = resp.status >= 400 || resp.status < 200;
+  // Only a 2xx is a success; 1xx and 3xx (redirects are not followed) are errors.
+  const bool http_ok = resp.status >= 200 && resp.status < 300;
+  const bool blank = resp.body.find_first_not_of(" \t\r\n") == std::string::npos;
   std::string message;
-  bool app_error = false;
-  if (http_error) {
-    message = api_.error_message(resp);
-  } else if (!resp.body.empty()) {
-    std::string why;
-    if (!r.doc.parse(resp.body, &why)) {
+  std::string why;
+  const bool parsed = !blank && r.doc.parse(resp.body, &why);
+  // A failure envelope is an error whatever the HTTP status it came with.
+  const bool app_error = parsed && api_.application_error(r.doc.root(), &message);
+  const long envelope_status = app_error ? api_.application_error_status(r.doc.root()) : 0;
+  if (http_ok && !app_error) {
+    const std::string where = api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status);
+    if (!blank && !parsed)
       throw Error(sqlstate::kFdwUnableToEstablishConnection,
-                  api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status) +
-                      ": the response is not valid JSON (" + why + ")")
+                  where + ": the response is not valid JSON (" + why + ")")
           .set_effect(RequestEffect::Unknown);
-    }
-    app_error = api_.application_error(r.doc.root(), &message);
+    // A request that needs the answer (a read, a write whose created object
+    // is read back) gets nothing from an empty or null body. A write may
+    // still have been applied.
+    if (req.expect_data && (blank || json::kind(r.doc.root()) == json::Kind::Null))
+      throw Error(sqlstate::kFdwUnableToEstablishConnection,
+                  where + (blank ? ": the response is empty" : ": the response is null") + " where data was expected")
+          .set_effect(RequestEffect::Unknown);
+    return r;
   }
-  if (!http_error && !app_error) return r;
-  if (req.not_found_is_empty && api_.is_not_found(resp.status, message)) {
+  if (!app_error) message = api_.error_message(resp);
+  // An envelope that names its status is classified by it when the HTTP
+  // status says nothing (2xx); otherwise by the HTTP status.
+  const long named = envelope_status >= 400 && envelope_status <= 599 ? envelope_status : 0;
+  const long effective = http_ok && named ? named : resp.status;
+  if (req.not_found_is_empty && api_.is_not_found(effective, message)) {
     r.not_found = true;
     r.doc = json::Doc();
     return r;
   }
   // An expired login is reported whether the API says so with a status or
   // inside a successful response; the caller logs in again and retries once.
-  const bool login = api_.is_expired_login(resp.status, message);
+  const bool login = api_.is_expired_login(effective, message);
   if (login && expired_login) {
     *expired_login = true;
     return r;
   }
   // An error inside an HTTP 2xx answer is reported with that status, and
-  // classified as a rejected request (or a refused login).
+  // classified as the status its envelope names, else as a rejected request
+  // (or a refused login).
   try {
-    fail(req, resp.status, message, login ? 401 : app_error ? 400 : 0);
+    fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0, resp.retries);
   } catch (Error& e) {
     // A refusal of a retry says nothing of what an earlier attempt did.
     if (resp.earlier_attempt_reached) e.set_effect(RequestEffect::Unknown);

@@ -25,8 +25,9 @@ struct ApiRequest {
   std::string body;        // JSON text (empty: none)
   bool idempotent = true;
   bool not_found_is_empty = false;  // a point lookup: 404 means "no row"
+  bool expect_data = false;         // a read: an empty or `null` body is an error, not "no rows"
 
-  std::string display() const;     // "GET /inventory?page=1&limit=100"
+  std::string display() const;     // "GET /inventory?page=1&limit=100" (the path as sent)
 };
 
 struct ApiResult {
@@ -59,8 +60,9 @@ class Session {
   // Turns a failed response into the contract's error (throws). The message
   // shows `status`; the SQLSTATE and hint follow `classify_as` when it is set
   // (an error inside an HTTP 200 answer is classified as the 4xx it means).
+  // `retries`: how many times the request was sent again before this answer.
   [[noreturn]] void fail(const ApiRequest& req, long status, const std::string& remote_message,
-                         long classify_as = 0);
+                         long classify_as = 0, int retries = 0);
 
   // Per-backend store for API state such as a login token, keyed by server and user.
   std::string& login_state();

@@ -58,6 +58,39 @@ std::string pct_encode(std::string_view s) {
   return out;
 }
 
+namespace {
+bool only_dots(std::string_view s) { return !s.empty() && s.find_first_not_of('.') == std::string_view::npos; }
+std::string encoded_dots(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += "%2E";
+  return out;
+}
+}  // namespace
+
+std::string pct_encode_segment(std::string_view s) {
+  return only_dots(s) ? encoded_dots(s.size()) : pct_encode(s);
+}
+
+std::string encode_dot_segments(std::string_view path) {
+  std::string out;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    const std::string_view seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    out += only_dots(seg) ? encoded_dots(seg.size()) : std::string(seg);
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool has_empty_segment(std::string_view path) {
+  if (path.find("//") != std::string_view::npos) return true;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return !path.empty() && path.back() == '/';
+}
+
 // '%' not followed by two hex digits is kept as is; '+' stays '+'.
 std::string pct_decode(std::string_view s) {
   std::string out;

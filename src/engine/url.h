@@ -13,6 +13,17 @@ namespace cfdw {
 // "A/B?C&D=E F" -> "A%2FB%3FC%26D%3DE%20F". UTF-8 bytes are encoded one by one.
 std::string pct_encode(std::string_view s);
 std::string pct_decode(std::string_view s);
+// A key value as one path segment: pct_encode, and a value made only of dots
+// ("." or "..", which URL resolution would remove or climb with) has its
+// dots encoded too: ".." -> "%2E%2E". The empty value stays empty: callers
+// send no request for it.
+std::string pct_encode_segment(std::string_view s);
+// A path ("/a/../b") with every segment made only of dots encoded as
+// pct_encode_segment does ("/a/%2E%2E/b"); other segments unchanged.
+std::string encode_dot_segments(std::string_view path);
+// Whether a path has an empty segment ("/a//b", "/a/"): a key value that was
+// empty.
+bool has_empty_segment(std::string_view path);
 
 // An ordered query string: add("q", "a b").add("page", "2").str() == "q=a%20b&page=2".
 class QueryString {

@@ -1,5 +1,6 @@
 // commerce_fdw PostgreSQL glue: what lives for the whole backend — the HTTP
-// client (one reused connection per server), statistics, rate budgets — and
+// client (one reused connection per server), its hooks (statistics, request log,
+// wait events: ops.cpp), rate budgets — and
 // conversions between Datums and the engine's canonical text.
 #include <cmath>
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "pg/boundary.h"
 #include "pg/glue.h"
+#include "pg/ops.h"
 #include "pg/shared_budget.h"
 
 namespace cfdw::pg {
@@ -17,23 +19,7 @@ HttpClient& http_client() {
   return client;
 }
 
-std::map<std::string, ServerStats>& all_stats() {
-  static std::map<std::string, ServerStats> stats;
-  return stats;
-}
-
-ServerStats& server_stats(const std::string& server) { return all_stats()[server]; }
-
-void merge_stats(const std::string& server, const ServerStats& add) {
-  ServerStats& s = server_stats(server);
-  s.http.requests += add.http.requests;
-  s.http.errors += add.http.errors;
-  s.http.retries += add.http.retries;
-  s.http.http_429 += add.http.http_429;
-  s.http.rate_wait_ms += add.http.rate_wait_ms;
-  s.http.bytes_received += add.http.bytes_received;
-  s.rows += add.rows;
-}
+void merge_stats(const std::string& server, const ServerStats& add) { stats_add(server, add); }
 
 RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
   // One budget for every backend when the library is preloaded.
@@ -58,6 +44,10 @@ RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
 HttpHooks backend_hooks(const Config& cfg) {
   HttpHooks h;
   h.should_abort = [] { return interrupt_pending(); };
+  // The request log and the server's last error (ops.cpp); the wait event
+  // while the client blocks on the network or on a due time.
+  h.on_attempt = [server = cfg.server](const HttpAttempt& a) { attempt_finished(server, a); };
+  h.on_block = [](bool start) { network_wait(start); };
   // A statement announces its first long wait only: one NOTICE saying how
   // long and why, not one per request of a long scan.
   h.on_wait = [server = cfg.server, rate = cfg.rate_limit_per_minute](double ms, const char* why) {

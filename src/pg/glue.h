@@ -36,15 +36,13 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid);
 // The user mapping's options (PostgreSQL; may raise "user mapping not found").
 List* user_mapping_options(const RelDesc* d, Oid userid);
 
-// The backend's HTTP client, per-server statistics and rate budgets.
+// The backend's HTTP client and rate budgets.
 HttpClient& http_client();
-ServerStats& server_stats(const std::string& server);
 RateLimiter* rate_limiter(const Config& cfg, const Api& api);
-std::map<std::string, ServerStats>& all_stats();
-// Adds one statement's counters to its server's.
+// Adds one statement's counters to its server's (ops.h: shared when preloaded). Never throws.
 void merge_stats(const std::string& server, const ServerStats& add);
-// Hooks that make waits interruptible and announce a statement's first long
-// wait for a server.
+// Hooks that make waits interruptible and visible (wait event), announce a
+// statement's first long wait for a server, and log requests.
 HttpHooks backend_hooks(const Config& cfg);
 
 // Canonical text of a Datum for the engine (see values.h), palloc'd.

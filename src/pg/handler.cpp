@@ -1,15 +1,31 @@
 // commerce_fdw PostgreSQL glue: the handler, the validator, IMPORT FOREIGN
-// SCHEMA and the statistics functions — the extension's SQL-visible entry points.
+// SCHEMA (with its catalog comments), what each table can write, and the
+// statistics functions — the extension's SQL-visible entry points.
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "apis/apis.h"
 #include "pg/boundary.h"
 #include "pg/exec.h"
 #include "pg/glue.h"
 #include "pg/modify.h"
+#include "pg/ops.h"
 #include "pg/plan.h"
 #include "pg/shared_budget.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+extern "C" {
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "commands/comment.h"
+#include "commands/dbcommands.h"
+#include "tcop/utility.h"
+}
+#pragma GCC diagnostic pop
 
 namespace cfdw::pg {
 void validate_options(List* options, Oid catalog);
@@ -24,9 +40,21 @@ PG_MODULE_MAGIC;
 
 PGDLLEXPORT void _PG_init(void);
 
-// Preloaded (shared_preload_libraries), the library sets up the request
-// budgets all backends share; loaded on first use, each backend keeps its own.
-void _PG_init(void) { shared_budgets_init(); }
+static void cfdw_process_utility(PlannedStmt* pstmt, const char* query, bool read_only_tree,
+                                 ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
+                                 DestReceiver* dest, QueryCompletion* qc);
+static ProcessUtility_hook_type prev_process_utility = nullptr;
+
+// Settings; preloaded (shared_preload_libraries), the library sets up the
+// statistics and request budgets all backends share; loaded on first use,
+// each backend keeps its own. The utility hook comments the tables IMPORT
+// FOREIGN SCHEMA creates (the library is loaded before the import runs them).
+void _PG_init(void) {
+  ops_init();
+  shared_budgets_init();
+  prev_process_utility = ProcessUtility_hook;
+  ProcessUtility_hook = cfdw_process_utility;
+}
 
 PG_FUNCTION_INFO_V1(commerce_fdw_handler);
 PG_FUNCTION_INFO_V1(commerce_fdw_validator);
@@ -49,6 +77,90 @@ static void cfdw_rescan(ForeignScanState* node) { rescan_scan(node); }
 static void cfdw_end_scan(ForeignScanState* node) { end_scan(node); }
 static void cfdw_explain_scan(ForeignScanState* node, ExplainState* es) { explain_scan(node, es); }
 
+// Comments for the tables an IMPORT FOREIGN SCHEMA is creating: PostgreSQL
+// runs only CREATE FOREIGN TABLE commands from ImportForeignSchema, each
+// through ProcessUtility as a subcommand; the utility hook adds the comments
+// once the table exists. Plain C strings in TopMemoryContext.
+struct PendingComments {
+  char* schema;
+  char* relname;
+  char* table_comment;
+  int ncolumns;
+  char** columns;
+  char** comments;
+};
+static List* pending_comments = NIL;  // PendingComments*, in TopMemoryContext
+
+static void forget_pending_comments() {
+  ListCell* lc;
+  foreach (lc, pending_comments) {
+    auto* p = static_cast<PendingComments*>(lfirst(lc));
+    pfree(p->schema);
+    pfree(p->relname);
+    pfree(p->table_comment);
+    for (int i = 0; i < p->ncolumns; ++i) {
+      pfree(p->columns[i]);
+      pfree(p->comments[i]);
+    }
+    pfree(p->columns);
+    pfree(p->comments);
+    pfree(p);
+  }
+  list_free(pending_comments);
+  pending_comments = NIL;
+}
+
+static void cfdw_process_utility(PlannedStmt* pstmt, const char* query, bool read_only_tree,
+                                 ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
+                                 DestReceiver* dest, QueryCompletion* qc) {
+  if (prev_process_utility)
+    prev_process_utility(pstmt, query, read_only_tree, context, params, env, dest, qc);
+  else
+    standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
+  if (pending_comments == NIL || context != PROCESS_UTILITY_SUBCOMMAND || !IsA(pstmt->utilityStmt, CreateForeignTableStmt))
+    return;
+  auto* create = reinterpret_cast<CreateForeignTableStmt*>(pstmt->utilityStmt);
+  const RangeVar* rv = create->base.relation;
+  if (!rv->schemaname) return;
+  ListCell* lc;
+  foreach (lc, pending_comments) {
+    auto* p = static_cast<PendingComments*>(lfirst(lc));
+    if (std::strcmp(p->schema, rv->schemaname) != 0 || std::strcmp(p->relname, rv->relname) != 0) continue;
+    CommandCounterIncrement();  // the new table is visible
+    const Oid relid = RangeVarGetRelid(rv, NoLock, true);
+    if (!OidIsValid(relid)) return;
+    CreateComments(relid, RelationRelationId, 0, p->table_comment);
+    for (int i = 0; i < p->ncolumns; ++i) {
+      const AttrNumber att = get_attnum(relid, p->columns[i]);
+      if (att != InvalidAttrNumber) CreateComments(relid, RelationRelationId, att, p->comments[i]);
+    }
+    return;
+  }
+}
+
+// Raises an error when LIMIT TO / EXCEPT names a table the api does not have:
+// PostgreSQL filters the import by these names, so a misspelt one would
+// silently import nothing (LIMIT TO) or everything (EXCEPT).
+static void check_import_list(ImportForeignSchemaStmt* stmt, const Api* api) {
+  if (stmt->list_type == FDW_IMPORT_SCHEMA_ALL) return;
+  StringInfoData valid;
+  initStringInfo(&valid);
+  for (const Table& t : api->tables) appendStringInfo(&valid, "%s%s_%s", valid.len ? ", " : "", api->name.c_str(), t.name.c_str());
+  ListCell* lc;
+  foreach (lc, stmt->table_list) {
+    RangeVar* rv = static_cast<RangeVar*>(lfirst(lc));
+    bool found = false;
+    for (const Table& t : api->tables)
+      if (api->name + "_" + t.name == rv->relname) found = true;
+    if (!found)
+      ereport(ERROR, (errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+                      errmsg("%s names no table \"%s\" of remote schema \"%s\"",
+                             stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO ? "LIMIT TO" : "EXCEPT", rv->relname,
+                             api->name.c_str()),
+                      errhint("Valid names are: %s", valid.data)));
+  }
+}
+
 static List* cfdw_import(ImportForeignSchemaStmt* stmt, Oid server_oid) {
   ForeignServer* server = GetForeignServer(server_oid);
   const char* api_name = nullptr;
@@ -64,6 +176,8 @@ static List* cfdw_import(ImportForeignSchemaStmt* stmt, Oid server_oid) {
                     errmsg("schema \"%s\" is not available on server \"%s\"", stmt->remote_schema,
                            server->servername),
                     errhint("The remote schema of this server is \"%s\".", api->name.c_str())));
+  check_import_list(stmt, api);
+  forget_pending_comments();
   List* commands = NIL;
   for (const Table& t : api->tables) {
     char* relname = psprintf("%s_%s", api->name.c_str(), t.name.c_str());
@@ -84,8 +198,70 @@ static List* cfdw_import(ImportForeignSchemaStmt* stmt, Oid server_oid) {
     appendStringInfo(&sql, ") SERVER %s OPTIONS (resource %s)", quote_identifier(server->servername),
                      quote_literal_cstr(t.name.c_str()));
     commands = lappend(commands, sql.data);
+
+    // Its comments, generated from the declaration.
+    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+    auto* p = static_cast<PendingComments*>(palloc0(sizeof(PendingComments)));
+    p->schema = pstrdup(stmt->local_schema);
+    p->relname = pstrdup(relname);
+    p->ncolumns = int(t.columns.size());
+    p->columns = static_cast<char**>(palloc0(sizeof(char*) * std::max<size_t>(1, t.columns.size())));
+    p->comments = static_cast<char**>(palloc0(sizeof(char*) * std::max<size_t>(1, t.columns.size())));
+    pending_comments = lappend(pending_comments, p);
+    MemoryContextSwitchTo(old);
+    const bool ok = guarded([&] {
+      auto keep = [](const std::string& s) {
+        char* c = static_cast<char*>(MemoryContextAllocExtended(TopMemoryContext, s.size() + 1, MCXT_ALLOC_NO_OOM));
+        if (!c) throw std::bad_alloc();
+        std::memcpy(c, s.c_str(), s.size() + 1);
+        return c;
+      };
+      p->table_comment = keep(describe_table(api->name, t));
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        p->columns[i] = keep(t.columns[i].name);
+        p->comments[i] = keep(describe_column(t, t.columns[i]));
+      }
+    });
+    if (!ok) {
+      pending_comments = list_delete_last(pending_comments);
+      raise_captured();
+    }
   }
   return commands;
+}
+
+// What the table can write, from its declared write rules: read-only 0,
+// insert-only 1 << CMD_INSERT (8), and so on. A table whose declaration
+// cannot be found reports nothing (using it fails with the reason).
+static int cfdw_rel_updatable(Relation rel) {
+  ForeignTable* ft = GetForeignTable(RelationGetRelid(rel));
+  ForeignServer* server = GetForeignServer(ft->serverid);
+  const char* api_name = nullptr;
+  const char* resource = nullptr;
+  ListCell* lc;
+  foreach (lc, server->options) {
+    DefElem* d = static_cast<DefElem*>(lfirst(lc));
+    if (std::strcmp(d->defname, "api") == 0) api_name = strVal(d->arg);
+  }
+  foreach (lc, ft->options) {
+    DefElem* d = static_cast<DefElem*>(lfirst(lc));
+    if (std::strcmp(d->defname, "resource") == 0) resource = strVal(d->arg);
+  }
+  const Api* api = api_name ? find_api(api_name) : nullptr;
+  if (!api) return 0;
+  const char* relname = RelationGetRelationName(rel);
+  const std::string prefix = api->name + "_";
+  const Table* t = nullptr;
+  if (resource)
+    t = api->table(resource);
+  else if (std::strncmp(relname, prefix.c_str(), prefix.size()) == 0)
+    t = api->table(relname + prefix.size());
+  if (!t) return 0;
+  int mask = 0;
+  if (table_writes(*t, WriteKind::Insert)) mask |= 1 << CMD_INSERT;
+  if (table_writes(*t, WriteKind::Update)) mask |= 1 << CMD_UPDATE;
+  if (table_writes(*t, WriteKind::Delete)) mask |= 1 << CMD_DELETE;
+  return mask;
 }
 
 Datum commerce_fdw_handler(PG_FUNCTION_ARGS) {
@@ -110,7 +286,7 @@ Datum commerce_fdw_handler(PG_FUNCTION_ARGS) {
   r->ExecForeignDelete = exec_delete;
   r->EndForeignModify = end_modify;
   r->ExplainForeignModify = explain_modify;
-  r->IsForeignRelUpdatable = rel_updatable;
+  r->IsForeignRelUpdatable = cfdw_rel_updatable;
   r->ImportForeignSchema = cfdw_import;
   PG_RETURN_POINTER(r);
 }
@@ -126,46 +302,73 @@ Datum commerce_fdw_validator(PG_FUNCTION_ARGS) {
   PG_RETURN_VOID();
 }
 
+// Per server (and database): requests, errors, retries, 429s, wait ms, bytes,
+// rows, and (version 1.1) the last failed request and when it failed. Version
+// 1.0 of the SQL function declares the first eight columns only: the columns
+// the caller declared are filled.
 Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
   ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   InitMaterializedSRF(fcinfo, 0);
+  const int natts = rsinfo->setDesc->natts;
+  if (natts != 8 && natts != 11)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("commerce_fdw_stats() is declared with %d columns, which this library does not know", natts),
+                    errhint("Run ALTER EXTENSION commerce_fdw UPDATE.")));
   // Copy the counters out of C++ first, then build tuples.
+  struct Row {
+    Oid database;
+    char* server;
+    int64 v[7];
+    char* last_error;  // nullptr: none
+    TimestampTz last_error_at;
+  };
   int n = 0;
-  char** names = nullptr;
-  int64* vals = nullptr;  // 7 per server
+  Row* rows = nullptr;
   const bool ok = guarded([&] {
-    auto& all = all_stats();
-    names = static_cast<char**>(palloc_extended(sizeof(char*) * (all.size() + 1), MCXT_ALLOC_NO_OOM));
-    vals = static_cast<int64*>(palloc_extended(sizeof(int64) * 7 * (all.size() + 1), MCXT_ALLOC_NO_OOM));
-    if (!names || !vals) throw std::bad_alloc();
-    for (const auto& [server, s] : all) {
-      names[n] = pstrdup_nothrow(server);
-      if (!names[n]) throw std::bad_alloc();
-      int64* v = vals + 7 * n;
-      v[0] = s.http.requests;
-      v[1] = s.http.errors;
-      v[2] = s.http.retries;
-      v[3] = s.http.http_429;
-      v[4] = int64(s.http.rate_wait_ms);
-      v[5] = s.http.bytes_received;
-      v[6] = s.rows;
+    const std::vector<StatsRow> all = stats_rows();
+    rows = static_cast<Row*>(palloc_extended(sizeof(Row) * (all.size() + 1), MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO));
+    if (!rows) throw std::bad_alloc();
+    for (const StatsRow& s : all) {
+      Row& r = rows[n];
+      r.database = s.database;
+      r.server = pstrdup_nothrow(s.server);
+      if (!r.server) throw std::bad_alloc();
+      const int64 v[7] = {s.requests, s.errors, s.retries, s.http_429, s.wait_ms, s.bytes, s.rows};
+      std::memcpy(r.v, v, sizeof v);
+      if (!s.last_error.empty()) {
+        r.last_error = pstrdup_nothrow(s.last_error);
+        if (!r.last_error) throw std::bad_alloc();
+      }
+      r.last_error_at = s.last_error_at;
       ++n;
     }
   });
   if (!ok) raise_captured();
   for (int i = 0; i < n; ++i) {
-    Datum values[8];
-    bool nulls[8] = {false};
-    values[0] = CStringGetTextDatum(names[i]);
-    for (int k = 0; k < 7; ++k) values[k + 1] = Int64GetDatum(vals[7 * i + k]);
+    Datum values[11];
+    bool nulls[11] = {false};
+    values[0] = CStringGetTextDatum(rows[i].server);
+    for (int k = 0; k < 7; ++k) values[k + 1] = Int64GetDatum(rows[i].v[k]);
+    if (natts == 11) {
+      nulls[8] = nulls[9] = rows[i].last_error == nullptr;
+      if (rows[i].last_error) {
+        values[8] = CStringGetTextDatum(rows[i].last_error);
+        values[9] = TimestampTzGetDatum(rows[i].last_error_at);
+      }
+      const char* db = get_database_name(rows[i].database);
+      nulls[10] = db == nullptr;
+      if (db) values[10] = DirectFunctionCall1(namein, CStringGetDatum(db));
+    }
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
   }
   return (Datum)0;
 }
 
+// Clears the statistics: every backend's when preloaded (EXECUTE is
+// superuser-only unless granted), else the calling backend's.
 Datum commerce_fdw_stats_reset(PG_FUNCTION_ARGS) {
   (void)fcinfo;
-  guarded([] { all_stats().clear(); });
+  stats_reset();
   PG_RETURN_VOID();
 }
 

@@ -3,6 +3,7 @@
 #include "pg/modify.h"
 
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -227,9 +228,25 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
     }
   }
   const WriteKind kind = op == CMD_INSERT ? WriteKind::Insert : op == CMD_UPDATE ? WriteKind::Update : WriteKind::Delete;
+  // The API's own options as the table sees them (the table's value wins), for rules tied to one.
+  const int noptions = list_length(d->options);
+  const char** option_names = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, noptions)));
+  const char** option_values = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, noptions)));
+  {
+    int k = 0;
+    ListCell* lc;
+    foreach (lc, d->options) {
+      DefElem* def = static_cast<DefElem*>(lfirst(lc));
+      option_names[k] = def->defname;
+      option_values[k] = defGetString(def);
+      ++k;
+    }
+  }
   int rule = -1;
   char* why = nullptr;
   const bool ok = guarded([&] {
+    std::map<std::string, std::string> options;
+    for (int k = 0; k < noptions; ++k) options[option_names[k]] = option_values[k];  // later entries (the table's) win
     UpdateShape shape;
     for (int k = 0; k < nchanged; ++k) {
       shape.changed.push_back(changed[k]);
@@ -238,7 +255,7 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
         shape.constants.emplace_back(changed[k], constants[k] ? std::optional<std::string>(constants[k]) : std::nullopt);
     }
     std::string reason;
-    rule = choose_write_rule(*d->table, d->relname, kind, op == CMD_UPDATE ? &shape : nullptr, &reason);
+    rule = choose_write_rule(*d->table, d->relname, kind, op == CMD_UPDATE ? &shape : nullptr, &reason, &options);
     if (rule < 0) {
       why = pstrdup_nothrow(reason);
       if (!why) throw std::bad_alloc();
@@ -254,6 +271,16 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
                     errdetail("The %s API gives no way to look an existing %s up before creating it.",
                               d->api->name.c_str(), d->table->name.c_str())));
   const bool returning = plan->returningLists != NIL && list_nth(plan->returningLists, subplan_index) != NIL;
+  const WriteRule& chosen = d->table->writes[rule];
+  if (returning && !chosen.no_returning.empty())
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("foreign table \"%s\" cannot return rows from %s %s", d->relname, chosen.method.c_str(),
+                           chosen.path.c_str()),
+                    errdetail("%s", chosen.no_returning.c_str()),
+                    chosen.option.empty() ? 0
+                                          : errhint("Leave out RETURNING, or write through the default request "
+                                                    "(drop the table's %s option).",
+                                                    chosen.option.c_str())));
   return list_make4(makeInteger(rule), makeString(changed_list.data), makeInteger(on_conflict ? 1 : 0),
                     makeInteger(returning ? 1 : 0));
 }

@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # The APIs in the order they are documented; each is served by the module of
@@ -428,6 +429,213 @@ class FaultSet:
 
 
 # --------------------------------------------------------------------------
+# Read faults: answers a client must not take for a success (kept apart from
+# the faults above). Each kind answers a matching request in its own way:
+#
+#   redirect      3xx (``status``, default 307) with a Location; the API is
+#                 not called, so nothing is applied
+#   empty         ``status`` (default 200) with an empty body; not applied
+#   null          200 with the body ``null``; not applied
+#   envelope      the API's failure envelope with ``status`` (default 200):
+#                 glance {"success":false,"error":{"status":S,"message":M}}
+#                 (S from ``value``, default 422), glocher {"status":"ERR",
+#                 "message":M}; not applied
+#   scalar-items  the real answer with the items of its row list replaced by
+#                 scalars (their ids)
+#   total         the real answer with the list's total replaced by the raw
+#                 JSON text ``value`` (1.5, 1e3, true, "7", 1, ...)
+#   same-page     the answer to the first page whatever page was asked, with
+#                 glance's hasMore true (a server that ignores paging)
+#   endless       every page answers the first page's rows under fresh ids
+#                 and glance's hasMore true (a listing that never ends)
+#   gzip-bomb     200, Content-Encoding gzip, chunked: a gzip stream that
+#                 inflates to ``megabytes`` MB (default 100) of a JSON list
+#                 padded with spaces, compressed as it is sent (never held)
+#   drip          200 announcing ``value`` bytes (default 100000) of body and
+#                 sending one space every ``interval_ms`` (default 200)
+
+READ_FAULT_KINDS = ("redirect", "empty", "null", "envelope", "scalar-items", "total", "same-page", "endless",
+                    "gzip-bomb", "drip")
+
+# Where each API's list answers carry their total.
+TOTAL_PATHS = {"glance": ("pagination", "total"), "gcommerce": ("params", "total_items"),
+               "extend": ("paginationInfo", "totalResources")}
+# The query parameter that names the page.
+PAGE_PARAMS = ("page", "pageNumber", "pageOffset")
+_RAW = "\u0000raw-json\u0000"  # a placeholder replaced by raw JSON text after dumping
+
+
+class ReadFaultSet(FaultSet):
+    """Read faults waiting for matching requests (matching as FaultSet's)."""
+
+    FIELDS = ("api", "method", "path_prefix", "kind", "status", "value", "megabytes", "interval_ms", "count")
+
+    @staticmethod
+    def validate(spec):
+        unknown = set(spec) - set(ReadFaultSet.FIELDS)
+        if unknown:
+            raise ValueError("unknown read fault field(s): %s" % ", ".join(sorted(unknown)))
+        fault = {k: spec.get(k) for k in ReadFaultSet.FIELDS}
+        if fault["kind"] not in READ_FAULT_KINDS:
+            raise ValueError("kind must be one of %s" % ", ".join(READ_FAULT_KINDS))
+        fault["count"] = int(fault["count"] if fault["count"] is not None else 1)
+        if fault["count"] < 1:
+            raise ValueError("count must be at least 1")
+        if fault["method"]:
+            fault["method"] = fault["method"].upper()
+        if fault["path_prefix"] and not fault["path_prefix"].startswith("/"):
+            raise ValueError("path_prefix must start with '/'")
+        for key in ("status", "megabytes", "interval_ms"):
+            if fault[key] is not None:
+                fault[key] = int(fault[key])
+        status = fault["status"]
+        if status is not None and not 100 <= status <= 599:
+            raise ValueError("status must be an HTTP status code")
+        if fault["kind"] == "redirect" and status is not None and not 300 <= status <= 399:
+            raise ValueError("a redirect's status is 3xx")
+        if fault["kind"] == "total" and fault["value"] is None:
+            raise ValueError("a total fault needs value (raw JSON text)")
+        if fault["kind"] == "envelope" and fault["api"] not in ("glance", "glocher"):
+            raise ValueError("envelope faults exist for api glance and glocher")
+        return fault
+
+
+def _first_row_list(obj):
+    """The first list of objects in an answer (breadth first), or None."""
+    queue = [obj]
+    while queue:
+        value = queue.pop(0)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value
+        if isinstance(value, dict):
+            queue.extend(value.values())
+        elif isinstance(value, list):
+            queue.extend(value)
+    return None
+
+
+def _rewrite(resp, change):
+    """The response with its JSON body passed through ``change(obj)``
+    (which may store _RAW, replaced by raw text ``change.raw``)."""
+    try:
+        obj = loads(resp.body.decode("utf-8"))
+    except ValueError:
+        return resp
+    raw = change(obj)
+    text = dumps(obj)
+    if raw is not None:
+        text = text.replace(json.dumps(_RAW), raw)
+    out = Response(resp.status, text, [h for h in resp.headers if h[0].lower() != "content-length"])
+    return out
+
+
+def _with_page(req, page):
+    """A copy of req asking for another page."""
+    params = [(k, page if k in PAGE_PARAMS else v) for k, v in req.params]
+    return Request(req.method, req.api, req.path, urllib.parse.urlencode(params), req.headers, req.body)
+
+
+def _set_more(obj):
+    if isinstance(obj, dict) and isinstance(obj.get("pagination"), dict):
+        obj["pagination"]["hasMore"] = True
+
+
+def read_fault_response(sim, api, req, fault):
+    """The Response for a read fault that answers with a plain body (every
+    kind but gzip-bomb and drip, which stream)."""
+    kind = fault["kind"]
+    if kind == "redirect":
+        return Response(fault["status"] or 307, b"", [("Location", "/%s/elsewhere%s" % (api.prefix, req.path))])
+    if kind == "empty":
+        return Response(fault["status"] or 200, b"")
+    if kind == "null":
+        return Response(200, b"null")
+    if kind == "envelope":
+        message = "Injected failure envelope"
+        if api.prefix == "glance":
+            body = {"success": False, "error": {"status": int(fault["value"] or 422), "message": message}}
+        else:
+            body = {"status": "ERR", "message": message}
+        return Response.json(fault["status"] or 200, body)
+    if kind == "same-page":
+        resp = sim.call_api(api, _with_page(req, "1"))
+        return _rewrite(resp, _set_more)
+    # endless: the first page's rows under new ids, whatever page was asked
+    resp = sim.call_api(api, _with_page(req, "1") if kind == "endless" else req)
+    if kind == "scalar-items":
+        def change(obj):
+            rows = _first_row_list(obj)
+            if rows is not None:
+                rows[:] = [r.get("id", i + 1) for i, r in enumerate(rows)]
+        return _rewrite(resp, change)
+    if kind == "total":
+        def change(obj):
+            outer, key = TOTAL_PATHS.get(api.prefix, ("", ""))
+            if isinstance(obj, dict) and isinstance(obj.get(outer), dict):
+                obj[outer][key] = _RAW
+            return fault["value"]
+        return _rewrite(resp, change)
+    if kind == "endless":
+        page = 0
+        for name in PAGE_PARAMS:
+            if req.param(name) is not None:
+                page = int(req.param(name))
+
+        def change(obj):
+            rows = _first_row_list(obj)
+            for i, r in enumerate(rows or []):
+                if "id" in r:
+                    r["id"] = 1000000 * page + i + 1
+            _set_more(obj)
+        return _rewrite(resp, change)
+    raise ValueError("read fault %s does not answer with a plain body" % kind)
+
+
+def serve_read_fault(handler, sim, api, req, fault, entry):
+    """Answers req through ``handler`` (a Handler) as ``fault`` says; the log
+    entry is finished with the status before the body goes out (a streamed
+    body may never be read to its end)."""
+    kind = fault["kind"]
+    if kind in ("gzip-bomb", "drip"):
+        sim.log.finish(entry, 200)
+    if kind == "gzip-bomb":
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        gz = zlib.compressobj(1, zlib.DEFLATED, 31)
+        spaces = b" " * (1 << 20)
+
+        def chunk(data):
+            if data:
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+        chunk(gz.compress(b'{"success":true,"data":['))
+        for _ in range(fault["megabytes"] or 100):
+            chunk(gz.compress(spaces))
+        chunk(gz.compress(b'],"pagination":{"total":0,"hasMore":false}}') + gz.flush())
+        handler.wfile.write(b"0\r\n\r\n")
+        handler.wfile.flush()
+        return
+    if kind == "drip":
+        length = int(fault["value"] or 100000)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        handler.send_header("Content-Length", str(length))
+        handler.end_headers()
+        handler.wfile.flush()
+        for _ in range(length):
+            time.sleep((fault["interval_ms"] or 200) / 1000.0)
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+        return
+    resp = read_fault_response(sim, api, req, fault)
+    sim.log.finish(entry, resp.status)
+    handler._send(resp)
+
+
+# --------------------------------------------------------------------------
 # Configuration
 
 
@@ -600,6 +808,7 @@ class Simulator:
         self.config = Config()
         self.log = RequestLog(log_file)
         self.faults = FaultSet()
+        self.read_faults = ReadFaultSet()
         # One lock serialises the APIs' state changes; latency faults sleep
         # outside it, so a slow request never blocks the others.
         self.lock = threading.RLock()
@@ -612,6 +821,7 @@ class Simulator:
         with self.lock:
             self.config.reset()
             self.faults.clear()
+            self.read_faults.clear()
             self.log.clear()
             for api in self.apis.values():
                 api.reset(self.seed)
@@ -665,7 +875,13 @@ class Simulator:
             if route == "faults/clear":
                 need("POST")
                 self.faults.clear()
+                self.read_faults.clear()
                 return 200, {"ok": True}
+            if route == "read-faults":
+                if method == "GET":
+                    return 200, {"faults": self.read_faults.list()}
+                need("POST")
+                return 200, {"fault": self.read_faults.add(plain(data))}
             if route == "config":
                 if method == "GET":
                     return 200, {"config": self.config.all()}
@@ -802,6 +1018,11 @@ class Handler(BaseHTTPRequestHandler):
         entry = sim.log.add(req, api.log_view(req))
         finished = False
         try:
+            read_fault = sim.read_faults.take(req)
+            if read_fault:
+                finished = True
+                serve_read_fault(self, sim, api, req, read_fault, entry)
+                return
             fault = sim.faults.take(req)
             if fault and fault["latency_ms"]:
                 time.sleep(fault["latency_ms"] / 1000.0)

@@ -259,6 +259,8 @@ class GCommerceAPI(SimAPI):
             p = product_seed(n)
             self.products[p["product_id"]] = p
         self.next_product_id = FIRST_PRODUCT_ID + PRODUCT_COUNT
+        self.feeds = []  # the bulk uploads received, in order
+        self.feed_count = 0
         self.orders = {}
         for n in range(1, 13):
             o = self._seed_order(n)
@@ -447,8 +449,9 @@ class GCommerceAPI(SimAPI):
         }
 
     def product_view(self, p):
-        """A product as GET /products/:id shows it (the detail fields too)."""
-        return {
+        """A product as GET /products/:id shows it (the detail fields too;
+        avail_since only when set)."""
+        out = {
             "min_items_in_box": 0, "max_items_in_box": 0, "box_length": 0, "box_width": 0, "box_height": 0,
             "product_id": p["product_id"], "product_code": p["product_code"],
             "product_upc_code": p["product_upc_code"], "status": p["status"], "amount": str(p["amount"]),
@@ -457,11 +460,18 @@ class GCommerceAPI(SimAPI):
             "average_rating": "0.00", "featured": "0", "external_product_id": None, "inventory_location": "US",
             "lang_code": "en", "product": p["product"], "shortname": "",
             "short_description": p["short_description"], "full_description": p["full_description"],
-            "meta_keywords": "", "meta_description": "", "search_words": "", "page_title": "",
+            "meta_keywords": "", "meta_description": p.get("meta_description", ""), "search_words": "",
+            "page_title": p.get("page_title", ""),
             "price": money(p["price"], 6), "list_price": money(p["list_price"], 2),
-            "category_ids": list(p["category_ids"]), "main_category": p["main_category"], "image_pairs": [],
-            "main_pair": [], "product_features": [], "premoderation_reason": "",
+            "category_ids": list(p["category_ids"]), "main_category": p["main_category"],
+            "image_pairs": p.get("image_pairs", []), "main_pair": p.get("main_pair", []), "product_features": [],
+            "premoderation_reason": "",
         }
+        if p.get("lang_code"):
+            out["lang_code"] = p["lang_code"]
+        if p.get("avail_since"):
+            out["avail_since"] = str(p["avail_since"])
+        return out
 
     def _product(self, id):
         p = self.products.get(int(id)) if id.isdigit() else None
@@ -553,6 +563,17 @@ class GCommerceAPI(SimAPI):
         for key in ("product_code", "product_upc_code", "full_description", "short_description"):
             if key in body:
                 p[key] = "" if body[key] is None else str(body[key])
+        for key in ("lang_code", "page_title", "meta_description"):
+            if key in body:
+                p[key] = "" if body[key] is None else str(body[key])
+        if "avail_since" in body:
+            p["avail_since"] = self._number(body, "avail_since", integer=True, minimum=0)
+        for key in ("main_pair", "image_pairs"):
+            if key in body:
+                value = body[key]
+                if value is not None and not isinstance(value, (dict, list)):
+                    raise ApiError(400, "Invalid value of %s: an image pair object is expected" % key)
+                p[key] = value if value is not None else []
         if "status" in body:
             if body["status"] not in PRODUCT_STATUSES:
                 raise ApiError(400, "Invalid status: %s (A, D or H)" % body["status"])
@@ -656,7 +677,12 @@ class GCommerceAPI(SimAPI):
                 if amount is None:
                     raise ApiError(400, "Item %d: invalid amount" % index)
                 changes["amount"] = amount
-            extra = {k: plain(v) for k, v in item.items() if k not in ("product_id", "code", "vendor_price", "amount")}
+            if "upc" in item:
+                changes["product_upc_code"] = "" if item["upc"] is None else str(item["upc"])
+            if "abilityone" in item and item["abilityone"] not in ("Y", "N"):
+                raise ApiError(400, "Item %d: invalid value of abilityone (Y or N)" % index)
+            extra = {k: plain(v) for k, v in item.items()
+                     if k not in ("product_id", "code", "vendor_price", "amount", "upc")}
             plan.append((p, changes, extra))
         results = []
         for p, changes, extra in plan:
@@ -667,36 +693,62 @@ class GCommerceAPI(SimAPI):
                 updates["prices"] = True
             if "amount" in changes:
                 updates["amount"] = True
+            if "product_upc_code" in changes:
+                updates["upc"] = True
             updates.update({k: True for k in extra})
             results.append({"product_id": p["product_id"], "code": p["product_code"], "updates": updates})
         return Response.json(200, results)
 
+    # Attributes of a feed item kept as they come (no answer shows them; the
+    # simulator's state does).
+    FEED_EXTRA = ("unit_of_measure", "manufacturer_name", "manufacturer_part_number", "country_of_origin",
+                  "unspsc", "eccn", "brand", "abilityone", "made_in_usa", "green_product")
+
     def products_feed(self, req):
+        """The bulk upload: up to 10,000 new products, answered with a queue
+        id. The real API processes the queue later (and mails the vendor);
+        the simulator checks every item first, then creates them all at once."""
         body = self.object_body(req)
         items = body.get("items")
         if not isinstance(items, list) or not items:
             raise ApiError(400, "items must be a non-empty list")
         if len(items) > 10000:
             raise ApiError(413, "Only 10,000 items can be uploaded at a time")
-        # The feed is queued; the simulator processes it at once.
-        for item in items:
+        built = []
+        for index, item in enumerate(items):
             if not isinstance(item, dict):
-                raise ApiError(400, "Every item must be an object")
+                raise ApiError(400, "Item %d is not an object" % index)
             fields = dict(item)
             if "code" in fields:
                 fields["product_code"] = fields.pop("code")
-            p = {"product_id": self.next_product_id, "product": "", "product_code": "", "product_upc_code": "",
-                 "status": "A", "amount": 0, "min_qty": 0, "weight": D(0), "price": D(0), "list_price": D(0),
-                 "timestamp": self._now(), "category_ids": [], "main_category": None, "full_description": "",
-                 "short_description": "", "free_shipping": "N", "extra": {}}
+            if "upc" in fields:
+                fields["product_upc_code"] = fields.pop("upc")
+            p = {"product_id": self.next_product_id + index, "product": "", "product_code": "",
+                 "product_upc_code": "", "status": "A", "amount": 0, "min_qty": 0, "weight": D(0), "price": D(0),
+                 "list_price": D(0), "timestamp": self._now(), "category_ids": [], "main_category": None,
+                 "full_description": "", "short_description": "", "free_shipping": "N", "extra": {}}
             self._apply_product(p, {k: v for k, v in fields.items() if k in (
-                "product", "product_code", "full_description", "price", "amount", "weight", "free_shipping",
-                "category_ids")})
+                "product", "product_code", "product_upc_code", "full_description", "price", "amount", "weight",
+                "free_shipping", "category_ids")})
             if not p["product"] or p["main_category"] is None:
-                raise ApiError(400, "Every item needs a product name and category_ids")
+                raise ApiError(400, "Item %d: every item needs a product name and category_ids" % index)
+            for flag in ("abilityone", "made_in_usa", "green_product"):
+                if flag in fields and fields[flag] not in ("Y", "N"):
+                    raise ApiError(400, "Item %d: invalid value of %s (Y or N)" % (index, flag))
+            urls = [u for u in str(fields.get("images") or "").split("///") if u]
+            if urls:
+                p["main_pair"] = {"detailed": {"image_path": urls[0]}}
+                p["image_pairs"] = [{"position": n, "detailed": {"image_path": u}} for n, u in enumerate(urls[1:], 1)]
+            p["extra"] = {k: plain(fields[k]) for k in self.FEED_EXTRA if k in fields}
+            built.append(p)
+        self.feed_count += 1
+        queue_id = "67729687564%05d" % self.feed_count
+        for p in built:
             self.products[p["product_id"]] = p
-            self.next_product_id += 1
-        return Response.json(200, {"queue_id": "67729687564%05d" % (self.next_product_id % 100000)})
+        self.next_product_id += len(built)
+        self.feeds.append({"queue_id": queue_id, "items": len(built),
+                           "first_product_id": built[0]["product_id"], "last_product_id": built[-1]["product_id"]})
+        return Response.json(200, {"queue_id": queue_id})
 
     # --------------------------------------------------------------- orders
 
@@ -726,7 +778,8 @@ class GCommerceAPI(SimAPI):
                                   "product_status": i["product_status"]}
                          for k, i in o["products"].items()},
             "taxes": [], "tax_subtotal": 0, "display_shipping_cost": money(o["shipping_cost"]),
-            "need_shipping": True, "shipping": [SHIPPINGS[o["shipping_id"]]],
+            "b_country_descr": "United States", "s_country_descr": "United States",
+            "b_state_descr": "Louisiana", "s_state_descr": "Louisiana", "need_shipping": True, "shipping": [SHIPPINGS[o["shipping_id"]]],
             "shipment_ids": [str(s) for s in o["shipment_ids"]], "secondary_currency": "USD",
             "display_subtotal": D(money(o["subtotal"])), "payment_info": [], "total_weight": 0,
         })
@@ -944,6 +997,8 @@ class GCommerceAPI(SimAPI):
             rows = pick([p for _, p in sorted(self.products.items())],
                         {"id": lambda p: p["product_id"], "code": lambda p: p["product_code"]})
             return [dict(self.product_view(p), **p["extra"]) for p in rows]
+        if collection == "feeds":
+            return pick(list(self.feeds), {})
         if collection == "orders":
             rows = pick([o for _, o in sorted(self.orders.items())],
                         {"id": lambda o: o["order_id"], "status": lambda o: o["status"]})

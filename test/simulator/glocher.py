@@ -10,6 +10,11 @@ data a list of ``[field, message]`` pairs; getStock and the cart lists give
 The documentation leaves some things open; the simulator decides them so:
 
 * ``count`` in a list answer is the number of rows in the whole list;
+* getShop's data has no ``id`` (the documentation lists none);
+* the cart lists take no ``page`` (the documentation gives them none): they
+  answer the first 1000 carts;
+* ``_imageData`` (a ``data:image/jpg;base64,`` URL) gives the product an
+  image URL; ``_deleteImage`` true removes it;
 * a product or cart that does not exist (or belongs to another shop) is
   ``ERR [["id", "Product not found"]]`` / ``"Cart not found"``;
 * a shop other than the user's is ``ERR [["id", "You have no access to this
@@ -130,7 +135,7 @@ class GlocherAPI(SimAPI):
     @staticmethod
     def _seed_shop():
         shop = {
-            "id": SHOP_ID, "name": "Joe's Bakery", "user_id": USER_ID,
+            "name": "Joe's Bakery", "user_id": USER_ID,
             "lat": "43.234234", "lng": "18.234234",
             "description": "Coolest bakery in the area!", "zip": "98765", "city": "Los Angeles",
             "address": "100 S. Main Street", "country": "United States",
@@ -323,6 +328,12 @@ class GlocherAPI(SimAPI):
         except ValueError:
             raise Err((name, "Must be a number")) from None
 
+    def _first_page(self, rows):
+        """A cart list: the documentation gives these calls no page parameter,
+        so the answer is the first page (1000 carts) whatever is asked."""
+        size = self.cfg("page_size")
+        return self.ok(rows[:size], page=1, count=len(rows))
+
     def _page(self, params, rows):
         try:
             page = int(str(params.get("page") or 1))
@@ -382,15 +393,15 @@ class GlocherAPI(SimAPI):
 
     def call_getPendingCarts(self, params):
         self._shop(params, "id")
-        return self._page(params, self._carts(("pending",)))
+        return self._first_page(self._carts(("pending",)))
 
     def call_getPaidCarts(self, params):
         self._shop(params, "id")
-        return self._page(params, self._carts(("paid", "cash")))
+        return self._first_page(self._carts(("paid", "cash")))
 
     def call_getCompletedCarts(self, params):
         self._shop(params, "id")
-        return self._page(params, self._carts(("completed",)))
+        return self._first_page(self._carts(("completed",)))
 
     def _cart(self, params):
         self._shop(params, "shop_id")

@@ -21,8 +21,15 @@ Commands:
         [--latency-ms MS] [--body malformed|truncated|empty] [--reset-connection]
         [--hang-after-apply MS | --reset-after-apply] [--skip N]
         [--count N]         fail the next N matching requests (default 1)
-  faults                    list pending faults
-  fault-clear               drop pending faults
+  read-fault KIND [--api A] [--method M] [--path-prefix P] [--status S] [--value V]
+        [--megabytes N] [--interval-ms MS] [--count N]
+                            answer the next N matching requests with a read
+                            fault: redirect, empty, null, envelope,
+                            scalar-items, total (--value raw JSON), same-page,
+                            endless, gzip-bomb (--megabytes), drip
+                            (--interval-ms); see README.md
+  faults                    list pending faults (read faults after the others)
+  fault-clear               drop pending faults (read faults too)
   config [KEY VALUE]        set a setting (e.g. glance.page_cap 100); no args: print all
   state API COLLECTION [--FIELD VALUE ...]
                             remote objects as canonical JSON, one per line
@@ -144,6 +151,17 @@ def main(argv=None):
     p.add_argument("--skip", type=int)
     p.add_argument("--count", type=int, default=1)
 
+    p = sub.add_parser("read-fault")
+    p.add_argument("kind")
+    p.add_argument("--api")
+    p.add_argument("--method")
+    p.add_argument("--path-prefix")
+    p.add_argument("--status", type=int)
+    p.add_argument("--value")
+    p.add_argument("--megabytes", type=int)
+    p.add_argument("--interval-ms", type=int)
+    p.add_argument("--count", type=int, default=1)
+
     sub.add_parser("faults")
     sub.add_parser("fault-clear")
 
@@ -193,8 +211,15 @@ def main(argv=None):
             if args.skip:
                 spec["skip"] = args.skip
             call(url, "POST", "faults", body={k: v for k, v in spec.items() if v is not None})
+        elif args.cmd == "read-fault":
+            spec = {"kind": args.kind, "api": args.api, "method": args.method, "path_prefix": args.path_prefix,
+                    "status": args.status, "value": args.value, "megabytes": args.megabytes,
+                    "interval_ms": args.interval_ms, "count": args.count}
+            call(url, "POST", "read-faults", body={k: v for k, v in spec.items() if v is not None})
         elif args.cmd == "faults":
             for fault in call(url, "GET", "faults")["faults"]:
+                out(canonical_json(fault))
+            for fault in call(url, "GET", "read-faults")["faults"]:
                 out(canonical_json(fault))
         elif args.cmd == "fault-clear":
             call(url, "POST", "faults/clear")

@@ -223,6 +223,39 @@ class GCommerceWriteTest(GCommerceTestCase):
         self.assertIn("queue_id", body)
         self.assertEqual(self.sim.apis["gcommerce"].products[217058]["product_code"], "B1224059")
 
+    def test_products_feed_checks_every_item_first_and_keeps_its_attributes(self):
+        status, _, _ = self.gc("POST", "/products_feed", {"items": [
+            {"product": "Good", "category_ids": "8213", "price": 1},
+            {"product": "Bad", "category_ids": "9999", "price": 1}]})
+        self.assertEqual(status, 400)
+        self.assertNotIn(217058, self.sim.apis["gcommerce"].products)
+        status, _, body = self.gc("POST", "/products_feed", {"items": [
+            {"product": "Dryer", "code": "F-1", "category_ids": "8212,8211", "upc": "0123", "brand": "Dell",
+             "abilityone": "Y", "images": "https://x.test/1.jpg///https://x.test/2.jpg"}]})
+        self.assertEqual(status, 200)
+        p = self.sim.apis["gcommerce"].products[217058]
+        self.assertEqual((p["category_ids"], p["product_upc_code"], p["extra"]["brand"]), ([8212, 8211], "0123", "Dell"))
+        view = self.gc("GET", "/products/217058")[2]
+        self.assertEqual(view["main_pair"]["detailed"]["image_path"], "https://x.test/1.jpg")
+        self.assertEqual(view["image_pairs"][0]["detailed"]["image_path"], "https://x.test/2.jpg")
+        self.assertIn('"items":1', self.simctl("state", "gcommerce", "feeds"))
+        status, _, _ = self.gc("POST", "/products_feed", {"items": [{"product": "x", "category_ids": "8213"}] * 10001})
+        self.assertEqual(status, 413)
+
+    def test_bulk_update_takes_upc_as_the_upc_code(self):
+        status, _, body = self.gc("POST", "/products_bulk", [{"product_id": 217001, "upc": "012345678905",
+                                                             "manufacturer_name": "Dell"}])
+        self.assertEqual(status, 200)
+        self.assertEqual(body[0]["updates"], {"upc": True, "manufacturer_name": True})
+        self.assertEqual(self.gc("GET", "/products/217001")[2]["product_upc_code"], "012345678905")
+
+    def test_product_seo_and_image_fields(self):
+        self.gc("PUT", "/products/217001", {"page_title": "T", "avail_since": 1796000000,
+                                             "main_pair": {"detailed": {"image_path": "https://x.test/a.jpg"}}})
+        view = self.gc("GET", "/products/217001")[2]
+        self.assertEqual((view["page_title"], view["avail_since"]), ("T", "1796000000"))
+        self.assertEqual(view["main_pair"]["detailed"]["image_path"], "https://x.test/a.jpg")
+
     def test_state(self):
         out = self.simctl("state", "gcommerce", "products", "--code", "WDG-033")
         self.assertIn('"product":"100% Cotton Gloves"', out)

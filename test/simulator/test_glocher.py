@@ -116,6 +116,15 @@ class ReadTest(GlocherTestCase):
         self.assertEqual(statuses("getPaidCarts"), (["cash", "paid"], 12))
         self.assertEqual(statuses("getCompletedCarts"), (["completed"], 10))
 
+    def test_cart_lists_take_no_page(self):
+        answer = self.call("getPaidCarts", {"id": 42, "page": 2, "token": self.token})[1]
+        self.assertEqual((answer["page"], len(answer["data"])), (1, 12))
+
+    def test_the_shop_data_has_no_id(self):
+        answer = self.call("getShop", {"id": 42, "token": self.token})[1]
+        self.assertEqual(answer["data"]["name"], "Joe's Bakery")
+        self.assertNotIn("id", answer["data"])
+
     def test_a_cart_by_id(self):
         cart = self.call("getCart", {"id": 509, "shop_id": 42, "token": self.token})[1]["data"]
         self.assertEqual((cart["createdate"], cart["pickup_time"]), ("2026-11-20 09:15:00", "2026-11-21 10:00:00"))

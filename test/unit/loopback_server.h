@@ -40,6 +40,8 @@ struct Reply {
   int delay_ms = 0;      // before sending
   bool close = false;    // close the connection after sending
   bool silent = false;   // send nothing and wait for the client to give up
+  std::vector<std::string> parts;  // sent after `raw`, one by one (a streamed body)
+  int part_delay_ms = 0;           // before each part (a slow drip)
 };
 
 inline Reply respond(int status, const std::string& body = "", const std::string& headers = "") {
@@ -136,7 +138,16 @@ class LoopbackServer {
         break;
       }
       pause(reply.delay_ms);
-      if (::send(fd, reply.raw.data(), reply.raw.size(), MSG_NOSIGNAL) < 0 || reply.close) break;
+      if (::send(fd, reply.raw.data(), reply.raw.size(), MSG_NOSIGNAL) < 0) break;
+      bool gone = false;  // the client hung up (a bound or a timeout stopped it)
+      for (const std::string& part : reply.parts) {
+        pause(reply.part_delay_ms);
+        if (stopping_ || ::send(fd, part.data(), part.size(), MSG_NOSIGNAL) < 0) {
+          gone = true;
+          break;
+        }
+      }
+      if (gone || reply.close) break;
     }
     ::close(fd);
   }

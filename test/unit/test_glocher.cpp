@@ -8,6 +8,7 @@
 
 #include "apis/apis.h"
 #include "engine/error.h"
+#include "engine/modify.h"
 #include "engine/scan.h"
 #include "engine/session.h"
 #include "loopback_server.h"
@@ -48,22 +49,70 @@ std::vector<std::string> requests_for(const std::string& name, std::vector<CondS
 
 TEST(GlocherTables, CartsWithoutAStatusConditionReadAllThreeLists) {
   EXPECT_EQ(requests_for("carts", {}, {}),
-            (std::vector<std::string>{"GET /getPendingCarts?id=42&page=1 (paged)",
-                                      "GET /getPaidCarts?id=42&page=1 (paged)",
-                                      "GET /getCompletedCarts?id=42&page=1 (paged)"}));
+            (std::vector<std::string>{"GET /getPendingCarts?id=42",
+                                      "GET /getPaidCarts?id=42",
+                                      "GET /getCompletedCarts?id=42"}));
 }
 
 TEST(GlocherTables, APendingStatusReadsOnlyThePendingList) {
   EXPECT_EQ(requests_for("carts", {{"status", kEq, 1}}, {vals({"pending"})}),
-            (std::vector<std::string>{"GET /getPendingCarts?id=42&page=1 (paged)"}));
+            (std::vector<std::string>{"GET /getPendingCarts?id=42"}));
 }
 
 TEST(GlocherTables, PaidAndCashReadOnlyThePaidList) {
   EXPECT_EQ(requests_for("carts", {{"status", kIn, 2}}, {vals({"paid", "cash"})}),
-            (std::vector<std::string>{"GET /getPaidCarts?id=42&page=1 (paged)"}));
+            (std::vector<std::string>{"GET /getPaidCarts?id=42"}));
   EXPECT_EQ(requests_for("carts", {{"status", kIn, 2}}, {vals({"pending", "completed"})}),
-            (std::vector<std::string>{"GET /getPendingCarts?id=42&page=1 (paged)",
-                                      "GET /getCompletedCarts?id=42&page=1 (paged)"}));
+            (std::vector<std::string>{"GET /getPendingCarts?id=42",
+                                      "GET /getCompletedCarts?id=42"}));
+}
+
+TEST(GlocherTables, TheShopsIdComesFromTheShopIdOption) {
+  const Table& t = table("shop");
+  ASSERT_EQ(t.reads.size(), 1u);
+  EXPECT_EQ(t.reads[0].fill, (std::vector<std::pair<std::string, std::string>>{{"id", "{shop_id}"}}));
+}
+
+TEST(GlocherTables, ANewProductNeedsANameAndImagesAreWriteOnly) {
+  const Table& t = table("stock");
+  std::string why;
+  const int create = choose_write_rule(t, "glocher_stock", WriteKind::Insert, nullptr, &why);
+  ASSERT_GE(create, 0);
+  EXPECT_EQ(t.writes[create].not_null, std::vector<std::string>{"name"});
+  EXPECT_TRUE(t.column("image_data")->has(ColumnFlag::kWriteOnly));
+  EXPECT_TRUE(t.column("delete_image")->has(ColumnFlag::kWriteOnly));
+  UpdateShape shape;
+  shape.changed = {"delete_image"};
+  EXPECT_GE(choose_write_rule(t, "glocher_stock", WriteKind::Update, &shape, &why), 0) << why;
+}
+
+TEST(GlocherTables, ANamelessNewProductFailsBeforeAnyRequest) {
+  LoopbackServer server([](const Received&, int) { return respond(200, R"({"status":"OK","data":[]})"); });
+  Config c = config();
+  c.server = "glocher-not-null-test";
+  c.base_url = server.url("");
+  c.relname = "glocher_stock";
+  c.secrets = {{"email", "api@glocher.test"}, {"password", "pass"}};
+  HttpClient client;
+  ServerStats stats;
+  Session s(*find_api("glocher"), c, client, nullptr, &stats, HttpHooks());
+  const Table& t = table("stock");
+  std::string why;
+  Writer w(s, t, choose_write_rule(t, "glocher_stock", WriteKind::Insert, nullptr, &why), 1000, false);
+  Row named(t.columns.size()), nameless(t.columns.size());
+  named[t.column_index("name")] = "Bun";
+  for (Row* r : {&named, &nameless}) {
+    (*r)[t.column_index("price")] = "1";
+    (*r)[t.column_index("weight")] = "0.1";
+  }
+  try {
+    w.write_batch({named, nameless});
+    FAIL() << "a nameless product was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.sqlstate(), "23502");
+    EXPECT_NE(std::string(e.what()).find("\"name\""), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(server.received().empty());
 }
 
 TEST(GlocherTables, AnIdIsAPointLookupNamingTheShopAsShopId) {

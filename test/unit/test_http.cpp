@@ -267,8 +267,18 @@ TEST_F(HttpClientTest, ReusesTheConnection) {
 TEST_F(HttpClientTest, RetriesServiceUnavailable) {
   LoopbackServer server([](const Received&, int n) { return n == 0 ? respond(503) : respond(200, "done"); });
   std::vector<std::pair<long, int>> attempts;
-  hooks.on_attempt = [&](const HttpRequest&, long status, int attempt, double) {
-    attempts.emplace_back(status, attempt);
+  std::vector<bool> retried;
+  int64_t bytes = 0;
+  int blocking = 0, blocks = 0;
+  hooks.on_attempt = [&](const HttpAttempt& a) {
+    attempts.emplace_back(a.status, a.attempt);
+    retried.push_back(a.will_retry);
+    bytes += a.bytes;
+  };
+  hooks.on_block = [&](bool start) {
+    blocking += start ? 1 : -1;
+    if (start) ++blocks;
+    EXPECT_TRUE(blocking == 0 || blocking == 1);
   };
 
   const HttpResponse resp = send(request(server, "/inventory"));
@@ -281,6 +291,31 @@ TEST_F(HttpClientTest, RetriesServiceUnavailable) {
   EXPECT_EQ(stats.retries, 1);
   EXPECT_EQ(stats.errors, 0);
   EXPECT_EQ(attempts, (std::vector<std::pair<long, int>>{{503, 1}, {200, 2}}));
+  EXPECT_EQ(retried, (std::vector<bool>{true, false}));
+  EXPECT_EQ(bytes, 4);  // "done"
+  EXPECT_EQ(blocking, 0);  // every wait that started ended
+  EXPECT_GT(blocks, 0);
+}
+
+TEST_F(HttpClientTest, ReportsTransportFailuresToTheAttemptHook) {
+  HttpRequest req;
+  req.url = "http://127.0.0.1:1/inventory";  // nothing listens on port 1
+  req.display = "GET /inventory";
+  HttpOptions opts = fast_options();
+  opts.max_retries = 1;
+  std::vector<HttpAttempt> seen;
+  std::vector<std::string> errors;
+  hooks.on_attempt = [&](const HttpAttempt& a) {
+    seen.push_back(a);
+    errors.push_back(a.error ? a.error : "");
+  };
+  EXPECT_THROW(send(req, opts), Error);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].status, 0);
+  EXPECT_TRUE(seen[0].will_retry);
+  EXPECT_FALSE(seen[1].will_retry);
+  EXPECT_EQ(seen[1].attempt, 2);
+  EXPECT_FALSE(errors[0].empty());
 }
 
 TEST_F(HttpClientTest, ReturnsTheLastResponseWhenRetriesRunOut) {

@@ -1,0 +1,31 @@
+// See fake_http.h.
+#include "fake_http.h"
+
+namespace cfdw {
+
+namespace fuzz {
+std::function<HttpResponse(const HttpRequest&)> fake_server;
+}
+
+struct HttpClient::Impl {};
+
+HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {}
+HttpClient::~HttpClient() = default;
+
+std::vector<HttpResponse> HttpClient::perform(const std::vector<HttpRequest>& reqs, int, const HttpOptions&,
+                                              RateLimiter*, const HttpHooks&, HttpStats* stats) {
+  std::vector<HttpResponse> out;
+  for (const HttpRequest& r : reqs) {
+    if (stats) stats->requests++;
+    out.push_back(fuzz::fake_server(r));
+    if (stats) stats->bytes_received += int64_t(out.back().body.size());
+  }
+  return out;
+}
+
+HttpResponse HttpClient::perform_one(const HttpRequest& req, const HttpOptions& opts, RateLimiter* limiter,
+                                     const HttpHooks& hooks, HttpStats* stats) {
+  return perform({req}, 1, opts, limiter, hooks, stats).front();
+}
+
+}  // namespace cfdw

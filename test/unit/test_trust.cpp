@@ -1,0 +1,544 @@
+// Unit tests: trust on the read path and the transport — answers that are no
+// real success (3xx, failure envelopes, empty or null bodies, scalar rows),
+// totals and paging guards, URL dot segments and empty keys, header checks,
+// response bounds (with a gzip bomb and the process's peak RSS), slow drips,
+// libcurl's error text and ca_file against a self-signed HTTPS server.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/api.h"
+#include "engine/error.h"
+#include "engine/http.h"
+#include "engine/scan.h"
+#include "engine/session.h"
+#include "engine/url.h"
+#include "loopback_server.h"
+#include "test_support.h"
+
+namespace cfdw {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Totals
+
+long total_of(const std::string& json_text) {
+  json::Doc doc;
+  std::string why;
+  EXPECT_TRUE(doc.parse("{\"t\":" + json_text + "}", &why)) << why;
+  return parse_total(json::get(doc.root(), "t"));
+}
+
+TEST(Totals, OnlyExactNonNegativeIntegersCount) {
+  EXPECT_EQ(total_of("0"), 0);
+  EXPECT_EQ(total_of("12"), 12);
+  EXPECT_EQ(total_of("\"12\""), 12);  // APIs that send numbers as strings
+  EXPECT_EQ(total_of("1.5"), -1);
+  EXPECT_EQ(total_of("1.0"), -1);
+  EXPECT_EQ(total_of("1e3"), -1);
+  EXPECT_EQ(total_of("-1"), -1);
+  EXPECT_EQ(total_of("true"), -1);
+  EXPECT_EQ(total_of("null"), -1);
+  EXPECT_EQ(total_of("\"12abc\""), -1);
+  EXPECT_EQ(total_of("\"\""), -1);
+  EXPECT_EQ(total_of("\" 12\""), -1);
+  EXPECT_EQ(total_of("[1]"), -1);
+  EXPECT_EQ(total_of("99999999999999999999"), -1);  // beyond any real total
+  EXPECT_EQ(parse_total(nullptr), -1);
+}
+
+// ---------------------------------------------------------------------------
+// URLs
+
+TEST(PathSegments, DotsAreEncodedOnlyWhenTheWholeSegmentIsDots) {
+  EXPECT_EQ(pct_encode_segment(".."), "%2E%2E");
+  EXPECT_EQ(pct_encode_segment("."), "%2E");
+  EXPECT_EQ(pct_encode_segment("..."), "%2E%2E%2E");
+  EXPECT_EQ(pct_encode_segment("a.b"), "a.b");
+  EXPECT_EQ(pct_encode_segment("../x"), "..%2Fx");
+  EXPECT_EQ(pct_encode_segment(""), "");
+  EXPECT_EQ(encode_dot_segments("/products/sku/.."), "/products/sku/%2E%2E");
+  EXPECT_EQ(encode_dot_segments("/a/./b/.../c.d"), "/a/%2E/b/%2E%2E%2E/c.d");
+  EXPECT_EQ(encode_dot_segments("/inventory?x=.."), "/inventory?x=..");
+  EXPECT_FALSE(has_empty_segment("/products/sku/x"));
+  EXPECT_FALSE(has_empty_segment("/"));
+  EXPECT_FALSE(has_empty_segment(""));
+  EXPECT_TRUE(has_empty_segment("/products/sku/"));
+  EXPECT_TRUE(has_empty_segment("/products//edit"));
+  EXPECT_TRUE(has_empty_segment("//x"));
+}
+
+// ---------------------------------------------------------------------------
+// The HTTP client
+
+HttpOptions options() {
+  HttpOptions o;
+  o.timeout_ms = 5000;
+  o.connect_timeout_ms = 2000;
+  o.max_retries = 2;
+  o.backoff_base_ms = 5;
+  return o;
+}
+
+HttpRequest get(const LoopbackServer& server, const std::string& target) {
+  HttpRequest r;
+  r.url = server.url(target);
+  r.display = "GET " + target;
+  return r;
+}
+
+// The error a request ends with (fails the test when it succeeds).
+Error error_of(HttpClient& client, const HttpRequest& req, const HttpOptions& opts, HttpStats* stats = nullptr) {
+  try {
+    client.perform_one(req, opts, nullptr, HttpHooks(), stats);
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected cfdw::Error";
+  return Error("00000", "");
+}
+
+TEST(HeaderCheck, ControlCharactersAreRefused) {
+  EXPECT_TRUE(is_safe_header("Authorization: Bearer abc"));
+  EXPECT_TRUE(is_safe_header("X-Note: a\tb"));
+  EXPECT_FALSE(is_safe_header("Authorization: Bearer abc\r\nX-Evil: 1"));
+  EXPECT_FALSE(is_safe_header("Authorization: Bearer abc\n"));
+  EXPECT_FALSE(is_safe_header(std::string("X: a\0b", 6)));
+  EXPECT_FALSE(is_safe_header("X: a\x7f"));
+}
+
+TEST(HeaderCheck, NothingIsSentWithAnUnsafeHeader) {
+  LoopbackServer server([](const Received&, int) { return respond(200, "{}"); });
+  HttpClient client;
+  HttpRequest req = get(server, "/x");
+  req.headers = {"Authorization: Bearer SECRET\r\nX-Injected: 1"};
+  const Error e = error_of(client, req, options());
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwInvalidAttributeValue);
+  EXPECT_EQ(std::string(e.what()),
+            "GET /x: the request header \"Authorization\" holds a control character; the request was not sent");
+  EXPECT_EQ(std::string(e.what()).find("SECRET"), std::string::npos);
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST(ResponseBounds, ABodyOverTheLimitFailsAndIsNotRetried) {
+  LoopbackServer server([](const Received&, int) { return respond(200, std::string(5000, 'x')); });
+  HttpClient client;
+  HttpOptions o = options();
+  o.max_response_bytes = 4096;
+  HttpStats stats;
+  const Error e = error_of(client, get(server, "/big"), o, &stats);
+  EXPECT_EQ(e.sqlstate(), sqlstate::kProgramLimitExceeded);
+  EXPECT_EQ(std::string(e.what()),
+            "GET /big: the response exceeds max_response_bytes (4096 bytes, counted after decompression)");
+  EXPECT_NE(e.hint().find("max_response_bytes"), std::string::npos);
+  EXPECT_EQ(server.requests(), 1);
+  EXPECT_EQ(stats.errors, 1);
+}
+
+TEST(ResponseBounds, ABodyAtTheLimitIsAccepted) {
+  LoopbackServer server([](const Received&, int) { return respond(200, std::string(4096, 'x')); });
+  HttpClient client;
+  HttpOptions o = options();
+  o.max_response_bytes = 4096;
+  EXPECT_EQ(client.perform_one(get(server, "/big"), o, nullptr, HttpHooks(), nullptr).body.size(), 4096u);
+}
+
+TEST(ResponseBounds, HeadersAreBounded) {
+  LoopbackServer server([](const Received&, int) {
+    std::string headers;
+    for (int i = 0; i < 400; ++i) headers += "X-Filler-" + std::to_string(i) + ": " + std::string(1000, 'h') + "\r\n";
+    return respond(200, "{}", headers);
+  });
+  HttpClient client;
+  const Error e = error_of(client, get(server, "/h"), options());
+  EXPECT_EQ(e.sqlstate(), sqlstate::kProgramLimitExceeded);
+  EXPECT_EQ(server.requests(), 1);  // not retried
+  EXPECT_EQ(std::string(e.what()), "GET /h: the response headers exceed 262144 bytes");
+}
+
+// The gzip stream of `megabytes` MB of spaces, in parts of at most 64 KB:
+// what a server streams without ever holding the inflated body.
+std::vector<std::string> gzip_bomb(int megabytes) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  const std::string mb(1 << 20, ' ');
+  std::vector<std::string> parts;
+  std::string out(1 << 16, '\0');
+  for (int i = 0; i <= megabytes; ++i) {
+    const bool last = i == megabytes;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(mb.data()));
+    z.avail_in = last ? 0 : uInt(mb.size());
+    do {
+      z.next_out = reinterpret_cast<Bytef*>(&out[0]);
+      z.avail_out = uInt(out.size());
+      deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+      const size_t n = out.size() - z.avail_out;
+      if (n) parts.emplace_back(out.data(), n);
+    } while (z.avail_out == 0);
+  }
+  deflateEnd(&z);
+  return parts;
+}
+
+// The peak resident set of this process, in kB (VmHWM).
+long peak_rss_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+// Resets the peak RSS to the current RSS (Linux 4.0+); false when it cannot.
+bool reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return bool(clear);
+}
+
+TEST(ResponseBounds, AGzipBombStopsAtTheLimitAndMemoryStaysBounded) {
+  const std::vector<std::string> bomb = gzip_bomb(400);  // 400 MB inflated
+  size_t compressed = 0;
+  for (const auto& p : bomb) compressed += p.size();
+  LoopbackServer server([&](const Received&, int) {
+    Reply r;
+    r.raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: " +
+            std::to_string(compressed) + "\r\n\r\n";
+    r.parts = bomb;
+    return r;
+  });
+  HttpClient client;
+  HttpOptions o = options();  // the default bound: 64 MB
+  ASSERT_EQ(o.max_response_bytes, 64 << 20);
+  const bool reset = reset_peak_rss();
+  const long before_kb = peak_rss_kb();
+  const Error e = error_of(client, get(server, "/bomb"), o);
+  const long peak_kb = peak_rss_kb();
+  EXPECT_EQ(e.sqlstate(), sqlstate::kProgramLimitExceeded);
+  EXPECT_EQ(std::string(e.what()),
+            "GET /bomb: the response exceeds max_response_bytes (67108864 bytes, counted after decompression)");
+  EXPECT_EQ(server.requests(), 1);
+  std::printf("gzip bomb: %zu bytes compressed, 400 MB inflated; peak RSS %ld kB (before %ld kB, reset %s)\n",
+              compressed, peak_kb, before_kb, reset ? "yes" : "no");
+  EXPECT_LT(peak_kb, 200 * 1024);
+}
+
+TEST(SlowDrip, EndsAtTimeoutMs) {
+  LoopbackServer server([](const Received&, int) {
+    Reply r;
+    r.raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+    r.parts.assign(1000, " ");
+    r.part_delay_ms = 100;
+    return r;
+  });
+  HttpClient client;
+  HttpOptions o = options();
+  o.timeout_ms = 600;
+  o.max_retries = 0;
+  const Error e = error_of(client, get(server, "/drip"), o);
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwUnableToEstablishConnection);
+  EXPECT_EQ(std::string(e.what()), "GET /drip: Timeout was reached");
+  // libcurl's own text is quoted as such, not glued to ours.
+  EXPECT_EQ(e.detail().rfind("libcurl says \"Operation timed out after ", 0), 0u) << e.detail();
+  EXPECT_EQ(e.detail().back(), '.');
+}
+
+// ---------------------------------------------------------------------------
+// ca_file: a self-signed server on loopback (test/tls/serve.py)
+
+class TlsServer {
+ public:
+  TlsServer() {
+    const std::string dir = std::string(CFDW_SOURCE_DIR) + "/test/tls/";
+    int to_child[2], from_child[2];
+    if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(to_child[0], 0);
+      ::dup2(from_child[1], 1);
+      ::close(to_child[1]);
+      ::close(from_child[0]);
+      ::execlp("python3", "python3", (dir + "serve.py").c_str(), (dir + "server.crt").c_str(),
+               (dir + "server.key").c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    stdin_ = to_child[1];
+    std::string line;
+    char c;
+    while (::read(from_child[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(from_child[0]);
+    port_ = line.empty() ? 0 : std::stoi(line);
+  }
+  ~TlsServer() {
+    if (stdin_ >= 0) ::close(stdin_);  // the server exits when its stdin closes
+    if (pid_ > 0) ::waitpid(pid_, nullptr, 0);
+  }
+  int port() const { return port_; }
+  static std::string ca_file() { return std::string(CFDW_SOURCE_DIR) + "/test/tls/server.crt"; }
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_ = -1;
+  int port_ = 0;
+};
+
+TEST(CaFile, ASelfSignedServerIsRefusedWithoutItAndTrustedWithIt) {
+  TlsServer server;
+  ASSERT_GT(server.port(), 0) << "python3 test/tls/serve.py did not start";
+  HttpClient client;
+  HttpRequest req;
+  req.url = "https://127.0.0.1:" + std::to_string(server.port()) + "/ok";
+  req.display = "GET /ok";
+  HttpOptions o = options();
+  o.max_retries = 0;
+
+  const Error e = error_of(client, req, o);  // the system bundle does not know it
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwUnableToEstablishConnection);
+  EXPECT_NE((std::string(e.what()) + " " + e.detail()).find("certificate"), std::string::npos)
+      << e.what() << " / " << e.detail();
+
+  o.ca_file = TlsServer::ca_file();  // replaces the system bundle
+  const HttpResponse r = client.perform_one(req, o, nullptr, HttpHooks(), nullptr);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"ok\": true}");
+
+  req.url = "https://localhost:" + std::to_string(server.port()) + "/ok";  // the SAN's other name
+  EXPECT_EQ(client.perform_one(req, o, nullptr, HttpHooks(), nullptr).status, 200);
+}
+
+// ---------------------------------------------------------------------------
+// Sessions and scans with the declared Glance and Glocher APIs
+
+class TrustTest : public ::testing::Test {
+ protected:
+  Session session(const std::string& api_name, const LoopbackServer& server) {
+    static int sessions = 0;
+    const Api* api = find_api(api_name);
+    Config c = test_config(api_name, server.url(""));
+    c.server = "trust-" + std::to_string(++sessions);
+    c.secrets = {{"api_key", "KEY"}, {"email", "e@x"}, {"password", "pw"}};
+    c.shop_id = "42";
+    c.max_concurrency = 1;
+    c.http = options();
+    c.relname = api_name + "_table";
+    return Session(*api, c, client, nullptr, &stats, HttpHooks());
+  }
+
+  // Every row of a scan of `table` with conditions `conds` (column = value).
+  std::vector<Row> scan(Session& s, const std::string& table,
+                        std::vector<std::pair<std::string, std::string>> conds = {}, long max_pages = 0) {
+    const Table* t = s.api().table(table);
+    EXPECT_NE(t, nullptr);
+    ScanRequest req;
+    for (const auto& [col, v] : conds) req.conds.push_back({col, kEq, 1});
+    for (const auto& c : t->columns) req.needed.push_back(c.name);
+    auto plan = plan_scan(*t, req);
+    EXPECT_TRUE(plan.has_value());
+    plan->eager = false;
+    std::vector<CondValues> values;
+    for (int i : plan->used) values.push_back(vals({conds[i].second}));
+    Scan sc(s, *t, *plan, values, std::vector<bool>(t->columns.size(), true));
+    if (max_pages) sc.set_max_pages(max_pages);
+    std::vector<Row> rows;
+    Row r;
+    while (sc.next(&r)) rows.push_back(r);
+    return rows;
+  }
+
+  // The error a scan ends with.
+  Error scan_error(Session& s, const std::string& table,
+                   std::vector<std::pair<std::string, std::string>> conds = {}, long max_pages = 0) {
+    try {
+      scan(s, table, conds, max_pages);
+    } catch (const Error& e) {
+      return e;
+    }
+    ADD_FAILURE() << "expected cfdw::Error";
+    return Error("00000", "");
+  }
+
+  static std::vector<std::string> targets(const LoopbackServer& server) {
+    std::vector<std::string> out;
+    for (const auto& r : server.received()) out.push_back(r.method + " " + r.target);
+    return out;
+  }
+
+  HttpClient client;
+  ServerStats stats;
+};
+
+std::string glance_page(const std::string& rows, const std::string& total, const std::string& more) {
+  return R"({"success":true,"data":)" + rows + R"(,"pagination":{"total":)" + total +
+         R"(,"limit":100,"offset":0,"hasMore":)" + more + "}}";
+}
+
+TEST_F(TrustTest, RedirectsAreErrors) {
+  LoopbackServer server([](const Received&, int) {
+    return respond(307, "", "Location: http://127.0.0.1:1/elsewhere\r\n");
+  });
+  Session s = session("glance", server);
+  const Error e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwUnableToEstablishConnection);
+  EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=1&limit=100: HTTP 307 (redirects are not followed)");
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST_F(TrustTest, GlanceFailureEnvelopeIn200IsAnErrorClassifiedByItsStatus) {
+  LoopbackServer server([](const Received&, int n) {
+    if (n == 0) return respond(200, R"({"success":false,"error":{"status":401,"message":"Invalid API key"}})");
+    if (n == 1) return respond(200, R"({"success":false,"error":{"status":422,"message":"limit too large"}})");
+    return respond(200, R"({"success":false,"error":"out of order"})");
+  });
+  Session s = session("glance", server);
+  Error e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kInvalidAuthorization);
+  EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=1&limit=100: HTTP 200: Invalid API key");
+  e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kInvalidParameterValue);
+  EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=1&limit=100: HTTP 200: limit too large");
+  e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kInvalidParameterValue);
+  EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=1&limit=100: HTTP 200: out of order");
+}
+
+TEST_F(TrustTest, GlocherErrWithAMessageInA500KeepsTheMessage) {
+  LoopbackServer server([](const Received& r, int) {
+    if (r.target.rfind("/auth", 0) == 0) return respond(200, R"({"status":"OK","data":{"token":"T"}})");
+    return respond(500, R"({"status":"ERR","message":"database unavailable"})");
+  });
+  Session s = session("glocher", server);
+  const Error e = scan_error(s, "categories");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwUnableToEstablishConnection);
+  EXPECT_NE(std::string(e.what()).find(": HTTP 500: status ERR: database unavailable"), std::string::npos)
+      << e.what();
+}
+
+TEST_F(TrustTest, EmptyAndNullBodiesAreErrorsWhereDataIsExpected) {
+  LoopbackServer server([](const Received&, int n) { return respond(200, n == 0 ? "" : "null"); });
+  Session s = session("glance", server);
+  Error e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwUnableToEstablishConnection);
+  EXPECT_EQ(std::string(e.what()),
+            "glance GET /inventory?page=1&limit=100: HTTP 200: the response is empty where data was expected");
+  e = scan_error(s, "inventory");
+  EXPECT_EQ(std::string(e.what()),
+            "glance GET /inventory?page=1&limit=100: HTTP 200: the response is null where data was expected");
+}
+
+TEST_F(TrustTest, ScalarListItemsAreErrors) {
+  LoopbackServer server([](const Received&, int) { return respond(200, glance_page("[{\"id\":1},7]", "2", "false")); });
+  Session s = session("glance", server);
+  const Error e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwInvalidDataType);
+  EXPECT_EQ(std::string(e.what()),
+            "glance GET /inventory?page=1&limit=100: item 2 of the list at \"data\" is not an object: 7");
+}
+
+TEST_F(TrustTest, AListWithoutItsRowsIsAnError) {
+  LoopbackServer server([](const Received&, int) { return respond(200, R"({"success":true})"); });
+  Session s = session("glance", server);
+  const Error e = scan_error(s, "inventory");
+  EXPECT_EQ(std::string(e.what()),
+            "glance GET /inventory?page=1&limit=100: expected a list of rows at \"data\", got nothing");
+}
+
+TEST_F(TrustTest, MoreRowsThanTheTotalFail) {
+  LoopbackServer server([](const Received& r, int) {
+    const bool first = r.target.find("page=1&") != std::string::npos;
+    return respond(200, glance_page(first ? R"([{"id":1},{"id":2}])" : R"([{"id":3},{"id":4}])", "3", "true"));
+  });
+  Session s = session("glance", server);
+  const Error e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwError);
+  EXPECT_EQ(std::string(e.what()),
+            "glance GET /inventory?page=2&limit=2: the listing returned more rows (4) than its total (3)");
+}
+
+TEST_F(TrustTest, ARepeatedPageFails) {
+  LoopbackServer server(
+      [](const Received&, int) { return respond(200, glance_page(R"([{"id":1},{"id":2}])", "\"x\"", "true")); });
+  Session s = session("glance", server);
+  const Error e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwError);
+  EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=2&limit=2: the response repeats the previous page (2 rows)");
+  EXPECT_EQ(server.requests(), 2);
+}
+
+TEST_F(TrustTest, AnEndlessListingStopsAtThePageCap) {
+  LoopbackServer server([](const Received& r, int n) {
+    (void)r;
+    return respond(200, glance_page("[{\"id\":" + std::to_string(n + 1) + "}]", "null", "true"));
+  });
+  Session s = session("glance", server);
+  const Error e = scan_error(s, "inventory", {}, 5);
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwError);
+  EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=6&limit=1: the listing did not end after 5 pages");
+  EXPECT_EQ(server.requests(), 6);
+  EXPECT_EQ(kMaxPagesPerSeries, 100000);
+}
+
+TEST_F(TrustTest, AnInexactTotalIsNotUsedForCount) {
+  // count(*): 1.5 is not a total, so the rows are counted page by page.
+  LoopbackServer server([](const Received& r, int) {
+    if (r.target.find("limit=1") != std::string::npos && r.target.find("limit=100") == std::string::npos)
+      return respond(200, glance_page(R"([{"id":1}])", "1.5", "true"));
+    const bool first = r.target.find("page=1&") != std::string::npos;
+    return respond(200, first ? glance_page(R"([{"id":1},{"id":2}])", "1e3", "true")
+                              : glance_page(R"([{"id":3}])", "true", "false"));
+  });
+  Session s = session("glance", server);
+  const Table* t = s.api().table("inventory");
+  ScanRequest req;
+  auto plan = plan_scan(*t, req);
+  ASSERT_TRUE(plan.has_value());
+  plan->count_only = true;
+  Scan sc(s, *t, *plan, {}, std::vector<bool>(t->columns.size(), false));
+  EXPECT_EQ(sc.count(), 3);
+  EXPECT_EQ(targets(server), (std::vector<std::string>{"GET /inventory?page=1&limit=1",
+                                                       "GET /inventory?page=1&limit=100",
+                                                       "GET /inventory?page=2&limit=2"}));
+}
+
+TEST_F(TrustTest, DotKeysAreOneEncodedSegmentAndEmptyKeysSendNothing) {
+  LoopbackServer server([](const Received&, int) { return respond(404, R"({"success":false,"error":{"status":404,"message":"Not found"}})"); });
+  Session s = session("glance", server);
+  EXPECT_TRUE(scan(s, "products", {{"sku", ".."}}).empty());
+  EXPECT_TRUE(scan(s, "products", {{"sku", "."}}).empty());
+  EXPECT_TRUE(scan(s, "products", {{"sku", ""}}).empty());
+  EXPECT_EQ(targets(server), (std::vector<std::string>{"GET /products/sku/%2E%2E", "GET /products/sku/%2E"}));
+}
+
+TEST_F(TrustTest, AWritePathWithAnEmptyKeyIsNotSent) {
+  LoopbackServer server([](const Received&, int) { return respond(200, R"({"success":true})"); });
+  Session s = session("glance", server);
+  ApiRequest r;
+  r.method = "DELETE";
+  r.path = "/inventory/";
+  try {
+    s.call(r);
+    FAIL() << "expected cfdw::Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.sqlstate(), sqlstate::kInvalidParameterValue);
+    EXPECT_EQ(std::string(e.what()),
+              "glance DELETE /inventory/: a key value in the URL path is empty; the request was not sent");
+  }
+  r.path = "/inventory/..";
+  s.call(r);
+  EXPECT_EQ(targets(server), (std::vector<std::string>{"DELETE /inventory/%2E%2E"}));
+}
+
+}  // namespace
+}  // namespace cfdw
