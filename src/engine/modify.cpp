@@ -183,6 +183,8 @@ Writer::Writer(Session& session, const Table& table, int rule, int batch, bool r
 
 Writer::~Writer() = default;
 
+bool Writer::expects_data() const { return w_.kind != WriteKind::Delete && !w_.returning.empty(); }
+
 std::string Writer::row_key(const Row& new_row, const Row& old_row) const {
   std::vector<std::string> values;
   for (const std::string& col : key_columns_) {
@@ -423,6 +425,7 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
       r.method = w_.method;
       r.path = render_path(new_row, old_row);
       r.idempotent = w_.method == "PUT" || w_.method == "DELETE";
+      r.expect_data = expects_data();
       if (w_.kind != WriteKind::Delete) {
         std::string item = item_json(new_row, old_row, delta);
         r.body = w_.batch_max > 0 ? batch_body(item) : item;
@@ -497,6 +500,7 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
   }
   r.method = w_.method;
   r.idempotent = false;
+  r.expect_data = expects_data();
   r.body = batch_body(items);
   ApiResult res = send(r, keys);
   const json::Value* arr = json::get(res.doc.root(), w_.result);

@@ -104,6 +104,10 @@ class Writer {
   [[noreturn]] void refuse(const Row& new_row, const Row& old_row, const Error& e);
 
  private:
+  // Whether a request sent by write() or write_batch() needs its answer: the
+  // rule reads the written object back (an INSERT's new id). An empty or null
+  // 2xx body is then an error, and the rows' outcome unknown.
+  bool expects_data() const;
   std::string item_json(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta) const;
   std::string render_path(const Row& new_row, const Row& old_row) const;
   void add_fixed(json::Builder* b) const;

@@ -58,6 +58,10 @@ class PlainApi : public Api {
     *message = "refused";
     return true;
   }
+  long application_error_status(const json::Value& root) const override {
+    const json::Value* st = json::get(root, "status");
+    return st && json::kind(*st) == json::Kind::Number ? std::stol(json::text(*st)) : 0;
+  }
 };
 
 // things(id, name, sku): "add" inserts in batches named by sku, "rename"
@@ -84,7 +88,20 @@ Table things() {
   put.name = "put";
   put.method = "PUT";
   put.path = "/put/{id}";
-  t.writes = {add, rename, put};
+  // "create": one row a request, the new id read back, sku checked locally.
+  WriteRule create;
+  create.kind = WriteKind::Insert;
+  create.name = "create";
+  create.path = "/create";
+  create.key = {"sku"};
+  create.not_null = {"sku"};
+  create.returning = {{"id", "id"}};
+  WriteRule drop;
+  drop.kind = WriteKind::Delete;
+  drop.name = "drop";
+  drop.method = "DELETE";
+  drop.path = "/drop/{id}";
+  t.writes = {add, rename, put, create, drop};
   return t;
 }
 
@@ -302,6 +319,103 @@ TEST_F(WriteOutcomeTest, ACancelWhileARequestIsInFlightLeavesItsRowsUnknown) {
   EXPECT_EQ(w.ledger().count(WriteOutcome::Unknown), 2);
   const Error e = w.report(Error("57014", "cancelled"));
   EXPECT_NE(e.detail().find("unknown: 2 rows (sku: SKU-c, SKU-d)"), std::string::npos) << e.detail();
+}
+
+// A row the writer refuses locally (a NOT NULL column of the rule) is not
+// applied, like the rows queued before it; nothing is sent.
+TEST_F(WriteOutcomeTest, ARowFailingTheLocalNotNullCheckIsNotApplied) {
+  LoopbackServer server([](const Received&, int) { return respond(200, R"({"success":true,"id":1})"); });
+  Session s = session(server.url(""));
+  Writer w(s, table, 3, 1, false);
+  Row ret;
+  w.write(thing(std::nullopt, std::string("a"), std::string("SKU-a")), Row(), std::nullopt, &ret);
+  EXPECT_EQ(ret[0], std::optional<std::string>("1"));
+  const Error e = failure([&] { w.write(thing(std::nullopt, std::string("b"), std::nullopt), Row(), std::nullopt, &ret); });
+  EXPECT_EQ(e.sqlstate(), "23502");
+  EXPECT_EQ(e.detail(),
+            "The create request needs it to create a row; nothing was sent for this row.\n"
+            "Rows of this statement by outcome:\n"
+            "applied: 1 row (sku: SKU-a)\n"
+            "unknown: 0 rows\n"
+            "not applied: 1 row (row 2)");
+  EXPECT_EQ(server.requests(), 1);
+}
+
+// A write that reads its answer back (an INSERT's new id) gets nothing from an
+// empty or null 2xx body: an error, and the row may have been written.
+TEST_F(WriteOutcomeTest, AnEmptyOrNullAnswerToAWriteThatNeedsItIsUnknown) {
+  for (const char* body : {"", " \n", "null"}) {
+    LoopbackServer server([&](const Received&, int) { return respond(200, body); });
+    Session s = session(server.url(""));
+    Writer w(s, table, 3, 1, false);
+    Row ret;
+    const Error e = failure([&] { w.write(thing(std::nullopt, std::string("a"), std::string("SKU-a")), Row(), std::nullopt, &ret); });
+    EXPECT_EQ(e.sqlstate(), "HV00N");
+    EXPECT_STREQ(e.what(), std::string(std::string("test POST /create: HTTP 200: the response is ") +
+                                       (std::string(body) == "null" ? "null" : "empty") + " where data was expected")
+                               .c_str());
+    EXPECT_EQ(e.detail(),
+              "Rows of this statement by outcome:\n"
+              "applied: 0 rows\n"
+              "unknown: 1 row (sku: SKU-a)\n"
+              "not applied: 0 rows");
+    EXPECT_EQ(server.requests(), 1);
+  }
+  // The same for a batch insert through PostgreSQL's batch API.
+  LoopbackServer server([](const Received&, int) { return respond(200, ""); });
+  Session s = session(server.url(""));
+  Table t = table;
+  t.writes[0].returning = {{"id", "id"}};
+  Writer w(s, t, 0, 2, false);
+  const Error e = failure([&] {
+    w.write_batch({thing(std::nullopt, std::string("a"), std::string("SKU-a")),
+                   thing(std::nullopt, std::string("b"), std::string("SKU-b"))});
+  });
+  EXPECT_NE(e.detail().find("unknown: 2 rows (sku: SKU-a, SKU-b)"), std::string::npos) << e.detail();
+}
+
+// A write whose answer is not needed may be answered with nothing.
+TEST_F(WriteOutcomeTest, AnEmptyAnswerIsASuccessWhereNoDataIsNeeded) {
+  LoopbackServer server([](const Received&, int) { return respond(204, ""); });
+  Session s = session(server.url(""));
+  Writer del(s, table, 4, 1, false);
+  Row ret;
+  EXPECT_TRUE(del.write(Row(3), thing(std::string("7"), std::nullopt, std::nullopt), std::nullopt, &ret));
+  Writer add(s, table, 0, 2, false);
+  insert_four(add);
+  EXPECT_EQ(add.ledger().count(WriteOutcome::Applied), 4);
+}
+
+// A failure envelope naming a 5xx is a server error: the row may have been
+// written. One naming a 4xx is a refusal.
+TEST_F(WriteOutcomeTest, AFailureEnvelopeNamingA5xxIsUnknown) {
+  for (const auto& [body, outcome] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"success":false,"status":503})", "unknown: 1 row (sku: SKU-a)"},
+           {R"({"success":false,"status":422})", "not applied: 1 row (sku: SKU-a)"}}) {
+    LoopbackServer server([&](const Received&, int) { return respond(200, body); });
+    Session s = session(server.url(""));
+    Writer w(s, table, 3, 1, false);
+    Row ret;
+    const Error e = failure([&] { w.write(thing(std::nullopt, std::string("a"), std::string("SKU-a")), Row(), std::nullopt, &ret); });
+    EXPECT_NE(e.detail().find(outcome), std::string::npos) << body << "\n" << e.detail();
+  }
+}
+
+// An answer over max_response_bytes came from a server that took the request.
+TEST_F(WriteOutcomeTest, AnAnswerTooLargeIsUnknown) {
+  LoopbackServer server([](const Received&, int) { return respond(200, "{\"success\":true,\"pad\":\"" + std::string(4096, 'x') + "\"}"); });
+  Config c;
+  c.server = "outcomes-too-large";
+  c.api = "test";
+  c.relname = "things";
+  c.base_url = server.url("");
+  c.http.max_response_bytes = 1024;
+  Session s(api, c, client, nullptr, &stats, HttpHooks());
+  Writer w(s, table, 3, 1, false);
+  Row ret;
+  const Error e = failure([&] { w.write(thing(std::nullopt, std::string("a"), std::string("SKU-a")), Row(), std::nullopt, &ret); });
+  EXPECT_EQ(e.sqlstate(), "54000");
+  EXPECT_NE(e.detail().find("unknown: 1 row (sku: SKU-a)"), std::string::npos) << e.detail();
 }
 
 }  // namespace
