@@ -142,6 +142,13 @@ inline WriteRule remove(std::string name, std::string method, std::string path) 
   return w;
 }
 
+// A write rule whose rows are named by `key` when a failed statement reports
+// their outcomes (an INSERT's SKU or external number; see WriteRule::key).
+inline WriteRule keyed(std::vector<std::string> key, WriteRule w) {
+  w.key = std::move(key);
+  return w;
+}
+
 // RETURNING from the listed (column, response path) pairs.
 inline Returning returning_from(const Table&, Returning pairs) { return pairs; }
 // RETURNING every column the response object carries, by the columns' read paths.

@@ -224,7 +224,7 @@ Table customers() {
   const auto result = returning_all(t);
   // The body carries the columns under the names the list answers with.
   t.writes = {
-      insert("create", "POST", "/Customers", {}, "", result),
+      keyed({"customer_number"}, insert("create", "POST", "/Customers", {}, "", result)),
       update("edit",
              {"name", "last_name", "organization_number", "email", "phone", "delivery_address",
               "delivery_postal_code", "delivery_city", "credit_limit", "credit_limit_currency", "invoice_email"},
@@ -276,7 +276,7 @@ Table customer_orders() {
   t.detail = 0;
   t.key = {"order_number"};
   t.writes = {
-      insert("place", "POST", "/CustomerOrders",
+      keyed({"order_number_external"}, insert("place", "POST", "/CustomerOrders",
              {field("orderHeader.orderType", "order_type"),
               field("orderHeader.orderNumberExternal", "order_number_external"),
               field("orderHeader.customerNumber", "customer_number", true),
@@ -289,7 +289,7 @@ Table customer_orders() {
               {"order_type", "orderHeader.orderType"}, {"order_status", "orderHeader.orderStatus"},
               {"order_date", "orderHeader.orderDate"}, {"asked_delivery_date", "orderHeader.askedDeliveryDate"},
               {"customer_number", "orderHeader.customerNumber"}, {"partial_delivery", "orderHeader.partialDelivery"},
-              {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}}),
+              {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}})),
   };
   // A retried sync must not place an order twice: look its external number up first.
   t.conflict = ConflictCheck{"order_number_external", 1};

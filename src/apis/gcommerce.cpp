@@ -319,8 +319,8 @@ Table products() {
       "id, not with the products or their ids.";
   const Returning id = {{"product_id", "product_id"}};
   t.writes = {
-      insert("create", "POST", "/products", product_fields, "", id),
-      feed,
+      keyed({"product_code"}, insert("create", "POST", "/products", product_fields, "", id)),
+      keyed({"product_code"}, feed),
       bulk,
       // The default body: the columns the UPDATE sets, each by its path and format
       // (no old values, so an UPDATE never reads unread detail columns for it).
@@ -500,12 +500,12 @@ Table shipments() {
   t.writes = {
       // Shipping an order: products maps the order's item ids to quantities;
       // order_status (say 'J', shipped) moves the order along in the same call.
-      insert("ship", "POST", "/shipments",
+      keyed({"order_id"}, insert("ship", "POST", "/shipments",
              {field("order_id", "order_id", true), field("products", "products", true),
               field("carrier", "carrier"), field("shipping_id", "shipping_id"),
               field("tracking_number", "tracking_number"), field("comments", "comments"),
               field("status", "status"), field("order_status", "order_status")},
-             "", {{"shipment_id", "shipment_id"}}),
+             "", {{"shipment_id", "shipment_id"}})),
       update("status", {"status"}, "PUT", "/shipments/{shipment_id}", {field("status", "status", true)}, "",
              {{"shipment_id", "shipment_id"}}),
       remove("delete", "DELETE", "/shipments/{shipment_id}"),

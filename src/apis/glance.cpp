@@ -72,10 +72,11 @@ Table inventory() {
                                          {"warehouse_id", "warehouseId"}, {"quantity", "quantity"},
                                          {"location", "location"}});
   t.writes = {
-      insert("create", "POST", "/inventory/create",
-             {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
-              field("quantity", "quantity"), field("location", "location")},
-             "data", result),
+      keyed({"product_id", "warehouse_id"},
+            insert("create", "POST", "/inventory/create",
+                   {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
+                    field("quantity", "quantity"), field("location", "location")},
+                   "data", result)),
       update_delta("adjust", "quantity", "POST", "/inventory/adjust",
                    {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
                     field("amount", "quantity", true)},
@@ -110,6 +111,7 @@ Table inventory_adjustments() {
                              {"amount", "amount"}});
   adjust.batch_max = 100;
   adjust.batch_key = "actions";
+  adjust.key = {"product_id", "warehouse_id"};
   t.writes = {adjust};
   t.no_delete_reason = "adjustments are recorded by INSERT only";
   return t;
@@ -195,7 +197,7 @@ Table products() {
   t.key = {"id"};
   const auto result = returning_all(t);
   t.writes = {
-      insert("create", "POST", "/products/create", {}, "data", result),
+      keyed({"sku"}, insert("create", "POST", "/products/create", {}, "data", result)),
       update("edit", {}, "PUT", "/products/edit/{id}", {}, "data", result),
       remove("delete", "DELETE", "/products/delete/{id}"),
   };
@@ -232,7 +234,7 @@ Table clients() {
   t.key = {"id"};
   const auto result = returning_all(t);
   t.writes = {
-      insert("create", "POST", "/clients/create", {}, "data", result),
+      keyed({"email"}, insert("create", "POST", "/clients/create", {}, "data", result)),
       update("edit", {}, "PUT", "/clients/edit/{id}", {}, "data", result),
   };
   t.conflict = ConflictCheck{"email", 1, /*ignore_case=*/true};  // Glance matches emails case-insensitively

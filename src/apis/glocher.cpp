@@ -173,7 +173,8 @@ Table stock() {
   };
   // A new product needs a name ("optional on update only"): checked before
   // any request, so one nameless row does not fail a whole batch remotely.
-  WriteRule create = batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result));
+  WriteRule create =
+      keyed({"external_id"}, batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result)));
   create.not_null = {"name"};
   t.writes = {
       create,

@@ -249,6 +249,21 @@ bool never_reached_server(long status, CURLcode code) {
   return code == CURLE_COULDNT_CONNECT || (code == CURLE_OK && status == 429);
 }
 
+// Whether a failed attempt may have reached the server: anything of the
+// request was written to the connection. libcurl counts the request bytes it
+// wrote (CURLINFO_REQUEST_SIZE) and the body bytes (SIZE_UPLOAD); a failure to
+// resolve or connect wrote nothing.
+bool may_have_reached_server(CURL* easy, CURLcode code) {
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY)
+    return false;
+  long request_bytes = 0;
+  curl_off_t body_bytes = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_bytes) != CURLE_OK ||
+      curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &body_bytes) != CURLE_OK)
+    return true;
+  return request_bytes > 0 || body_bytes > 0;
+}
+
 // One request of a batch, across its attempts.
 struct Transfer {
   const HttpRequest* req = nullptr;
@@ -258,6 +273,7 @@ struct Transfer {
   double not_before_ms = 0;      // the next attempt waits for this (rate limit, backoff, Retry-After)
   bool slot_booked = false;      // the rate limiter has booked the next attempt
   bool finished = false;         // the final response is stored
+  bool reached_before = false;   // a retried attempt may have reached the server
   double attempt_started_ms = 0;
 
   // While an attempt is in flight:
@@ -534,6 +550,10 @@ class HttpClient::Impl::Batch {
     // ca_file replaces the system's bundle (as PostgreSQL's sslrootcert does).
     if (!opts_.ca_file.empty()) set(t, CURLOPT_CAINFO, opts_.ca_file.c_str());
     set(t, CURLOPT_HTTPHEADER, t.header_list.get());
+    // A request that must not be sent twice gets a new connection: on a reused
+    // connection that the server closes without answering, libcurl itself
+    // sends the request again, and a write could be applied twice.
+    if (!req.idempotent) set(t, CURLOPT_FRESH_CONNECT, 1L);
 
     // A body makes libcurl send a POST (not copied: the request outlives the
     // transfer); any other method is sent by name.
@@ -555,6 +575,7 @@ class HttpClient::Impl::Batch {
   void attempt_done(Transfer& t, CURLcode code) {
     long status = 0;
     if (code == CURLE_OK) curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    const bool reached = code == CURLE_OK || may_have_reached_server(t.easy.get(), code);
     const double now = monotonic_ms();
     t.end_attempt(client_.pool);
     stats_.bytes_received += static_cast<int64_t>(t.response.body.size());
@@ -564,7 +585,8 @@ class HttpClient::Impl::Batch {
     if (code != CURLE_OK) {
       const bool retry = may_retry && is_retryable_transport(code);
       report(t, 0, now, curl_easy_strerror(code), retry);
-      if (!retry) fail(t, code);
+      if (!retry) fail(t, code, reached);
+      t.reached_before = t.reached_before || reached;
       retry_at(t, now + backoff(t));
       return;
     }
@@ -578,6 +600,7 @@ class HttpClient::Impl::Batch {
     const bool retry = may_retry && is_retryable_status(status) && !pause_too_long;
     report(t, status, now, nullptr, retry);
     if (retry) {
+      t.reached_before = t.reached_before || status != 429;  // a 429 refused the request
       if (retry_after >= 0) {
         announce_wait(retry_after, "Retry-After");
         retry_at(t, now + retry_after);
@@ -633,13 +656,15 @@ class HttpClient::Impl::Batch {
     r = std::move(t.response);
     r.status = status;
     r.retries = t.attempt - 1;
+    r.earlier_attempt_reached = t.reached_before;
     r.elapsed_ms = now - t.admitted_ms;
     if (status < 200 || status >= 300) ++stats_.errors;  // a 1xx or 3xx is no success either
     t.finished = true;
     ++done_;
   }
 
-  [[noreturn]] void fail(const Transfer& t, CURLcode code) {
+  // reached: the last attempt may have reached the server (see may_have_reached_server).
+  [[noreturn]] void fail(const Transfer& t, CURLcode code, bool reached) {
     ++stats_.errors;
     std::string message = display(t) + ": " + curl_easy_strerror(code);
     if (const int retries = t.attempt - 1; retries > 0)
@@ -648,21 +673,25 @@ class HttpClient::Impl::Batch {
     // ..."); it names the host at most, never the path, query or headers.
     std::string detail;
     if (t.error[0]) detail = std::string("libcurl says \"") + t.error + "\".";
-    throw Error(sqlstate::kFdwUnableToEstablishConnection, message, detail);
+    throw Error(sqlstate::kFdwUnableToEstablishConnection, message, detail)
+        .set_effect(reached || t.reached_before ? RequestEffect::Unknown : RequestEffect::NotApplied);
   }
 
   // A response beyond its bounds: the transfer was stopped when the bound was
-  // crossed; it is not retried (the next answer would be as large).
+  // crossed; it is not retried (the next answer would be as large). The server
+  // answered, so a write it carried may have been applied.
   [[noreturn]] void too_large(const Transfer& t) {
     ++stats_.errors;
     if (t.sink.headers_too_large)
       throw Error(sqlstate::kProgramLimitExceeded,
-                  display(t) + ": the response headers exceed " + std::to_string(kMaxHeaderBytes) + " bytes");
+                  display(t) + ": the response headers exceed " + std::to_string(kMaxHeaderBytes) + " bytes")
+          .set_effect(RequestEffect::Unknown);
     throw Error(sqlstate::kProgramLimitExceeded,
                 display(t) + ": the response exceeds max_response_bytes (" +
                     std::to_string(t.sink.max_body) + " bytes, counted after decompression)",
                 std::string(),
-                "Raise the server or table option max_response_bytes if responses this large are expected.");
+                "Raise the server or table option max_response_bytes if responses this large are expected.")
+        .set_effect(RequestEffect::Unknown);
   }
 
   // Until the next due attempt, but at most one poll slice.

@@ -32,6 +32,7 @@ struct HttpResponse {
   std::string body;
   std::map<std::string, std::string> headers;  // names lower-cased; last value wins
   int retries = 0;                             // retries this request took
+  bool earlier_attempt_reached = false;        // a retried attempt may have reached the server
   double elapsed_ms = 0;
 };
 

@@ -46,7 +46,77 @@ std::string describe_update_rules(const Table& t) {
   return s;
 }
 
+// A key value in an outcome report: as is when plain, else double-quoted;
+// long values are cut (the report must fit an error's DETAIL).
+std::string show_key_value(const std::string& v) {
+  constexpr size_t kMax = 40;
+  bool plain = !v.empty();
+  for (unsigned char c : v)
+    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == '@' || c == '+'))
+      plain = false;
+  std::string body = v;
+  if (body.size() > kMax) {
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // a UTF-8 boundary
+    body = body.substr(0, cut) + "...";
+  }
+  if (plain) return body;
+  std::string q = "\"";
+  for (char c : body) {
+    if (c == '"') q += "\"\"";
+    else if (static_cast<unsigned char>(c) < 0x20) q += ' ';
+    else q += c;
+  }
+  return q + "\"";
+}
+
 }  // namespace
+
+const char* write_outcome_name(WriteOutcome o) {
+  switch (o) {
+    case WriteOutcome::Applied: return "applied";
+    case WriteOutcome::NotApplied: return "not applied";
+    case WriteOutcome::Unknown: return "unknown";
+  }
+  return "?";
+}
+
+WriteOutcome outcome_of(const Error& e) {
+  // Only a failure known not to have reached or changed the remote is "not
+  // applied"; anything unsaid is unknown.
+  return e.effect() == RequestEffect::NotApplied ? WriteOutcome::NotApplied : WriteOutcome::Unknown;
+}
+
+void WriteLedger::add(WriteOutcome o, const std::string& key, int64_t rows) {
+  Part& p = parts_[int(o)];
+  if (p.keys.size() < kListed) p.keys.push_back(key);
+  p.count += rows;
+}
+
+int64_t WriteLedger::total() const { return parts_[0].count + parts_[1].count + parts_[2].count; }
+
+std::string WriteLedger::describe(const std::string& label) const {
+  std::string out;
+  for (WriteOutcome o : {WriteOutcome::Applied, WriteOutcome::Unknown, WriteOutcome::NotApplied}) {
+    const Part& p = parts_[int(o)];
+    if (!out.empty()) out += '\n';
+    out += std::string(write_outcome_name(o)) + ": " + std::to_string(p.count) + (p.count == 1 ? " row" : " rows");
+    if (p.keys.empty()) continue;
+    // Rows named by their key values, then rows named by position ("row 3":
+    // a key value never reads so, since one with a space is quoted).
+    std::string keyed, positional;
+    for (const std::string& k : p.keys) {
+      std::string& list = k.rfind("row ", 0) == 0 ? positional : keyed;
+      list += (list.empty() ? "" : ", ") + k;
+    }
+    out += " (";
+    if (!keyed.empty()) out += (label.empty() ? "" : label + ": ") + keyed;
+    if (!positional.empty()) out += (keyed.empty() ? "" : "; ") + positional;
+    if (p.count > int64_t(p.keys.size())) out += " and " + std::to_string(p.count - int64_t(p.keys.size())) + " more";
+    out += ")";
+  }
+  return out;
+}
 
 int choose_write_rule(const Table& table, const std::string& relname, WriteKind kind, const UpdateShape* shape,
                       std::string* why, const std::map<std::string, std::string>* options) {
@@ -108,9 +178,94 @@ Writer::Writer(Session& session, const Table& table, int rule, int batch, bool r
                std::vector<std::string> changed)
     : session_(session), table_(table), rule_(rule), w_(table.writes.at(rule)),
       batch_(returning || w_.batch_max <= 0 ? 1 : std::max(1, std::min(batch, w_.batch_max))),
-      changed_(std::move(changed)) {}
+      changed_(std::move(changed)) {
+  key_columns_ = !w_.key.empty() ? w_.key : w_.kind != WriteKind::Insert ? table_.key : std::vector<std::string>();
+}
 
 Writer::~Writer() = default;
+
+bool Writer::expects_data() const { return w_.kind != WriteKind::Delete && !w_.returning.empty(); }
+
+std::string Writer::row_key(const Row& new_row, const Row& old_row) const {
+  std::vector<std::string> values;
+  for (const std::string& col : key_columns_) {
+    const int idx = table_.column_index(col);
+    const std::optional<std::string>* v = nullptr;
+    if (idx >= 0 && size_t(idx) < old_row.size() && old_row[idx]) v = &old_row[idx];
+    else if (idx >= 0 && size_t(idx) < new_row.size() && new_row[idx]) v = &new_row[idx];
+    if (!v) return "row " + std::to_string(seq_);  // no key value (yet): its position in the statement
+    values.push_back(show_key_value(**v));
+  }
+  if (values.empty()) return "row " + std::to_string(seq_);
+  if (values.size() == 1) return values[0];
+  std::string s = "(";
+  for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + values[i];
+  return s + ")";
+}
+
+Error Writer::report(const Error& e) const {
+  std::string label;
+  if (key_columns_.size() == 1) {
+    label = key_columns_[0];
+  } else if (!key_columns_.empty()) {
+    for (const auto& c : key_columns_) label += (label.empty() ? "(" : ", ") + c;
+    label += ")";
+  }
+  std::string detail = e.detail();
+  detail += (detail.empty() ? "" : "\n") + std::string("Rows of this statement by outcome:\n") + ledger_.describe(label);
+  std::string hint = e.hint();
+  auto add_hint = [&](const std::string& h) { hint += (hint.empty() ? "" : " ") + h; };
+  if (ledger_.count(WriteOutcome::Unknown) > 0)
+    add_hint("A row with an unknown outcome may or may not have been written: read it back and compare before "
+             "running the statement again (see \"Write outcomes\" in docs/" + session_.api().name + ".md).");
+  else if (ledger_.count(WriteOutcome::Applied) > 0)
+    add_hint("The applied rows stay applied (a remote write is not rolled back); run the statement again only "
+             "for the rows not applied.");
+  Error out(e.sqlstate(), e.what(), detail, hint);
+  out.set_effect(e.effect());
+  return out;
+}
+
+Error Writer::not_sent(const Error& e, const std::string& key) {
+  for (const std::string& k : queued_keys_) ledger_.add(WriteOutcome::NotApplied, k);
+  queued_keys_.clear();
+  queued_items_.clear();
+  queued_rows_.clear();
+  if (!key.empty()) ledger_.add(WriteOutcome::NotApplied, key);
+  return report(e);
+}
+
+ApiResult Writer::send(const ApiRequest& r, const std::vector<std::string>& keys) {
+  in_flight_ = keys;
+  ApiResult res;
+  try {
+    res = session_.call(r);
+  } catch (const Error& e) {
+    const WriteOutcome o = outcome_of(e);
+    for (const std::string& k : keys) ledger_.add(o, k);
+    in_flight_.clear();
+    throw report(e);
+  }
+  // (a cfdw::Cancelled leaves in_flight_ set for cancelled_in_flight())
+  for (const std::string& k : keys) ledger_.add(WriteOutcome::Applied, k);
+  in_flight_.clear();
+  return res;
+}
+
+void Writer::refuse(const Row& new_row, const Row& old_row, const Error& e) {
+  if (counted_) counted_ = false;
+  else ++seq_;
+  throw not_sent(e, row_key(new_row, old_row));
+}
+
+void Writer::cancelled_in_flight() {
+  for (const std::string& k : in_flight_) ledger_.add(WriteOutcome::Unknown, k);
+  in_flight_.clear();
+  for (const std::string& k : queued_keys_) ledger_.add(WriteOutcome::NotApplied, k);
+  queued_keys_.clear();
+  queued_items_.clear();
+  queued_rows_.clear();
+}
 
 std::string Writer::render_path(const Row& new_row, const Row& old_row) const {
   std::string path = substitute_config(w_.path, session_.config());
@@ -250,39 +405,51 @@ void Writer::decode_result(const json::Value& obj, Row* row) const {
 }
 
 bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta, Row* returned) {
-  if (!w_.value_column.empty()) {
-    const int idx = table_.column_index(w_.value_column);
-    if (!new_row[idx] || *new_row[idx] != w_.value)
-      throw Error(sqlstate::kFeatureNotSupported,
-                  "foreign table \"" + session_.config().relname + "\" can only set " + w_.value_column + " = '" +
-                      w_.value + "' through " + w_.name);
+  if (counted_) counted_ = false;  // exists() has counted this row
+  else ++seq_;
+  const std::string key = row_key(new_row, old_row);
+  ApiRequest r;
+  try {
+    if (!w_.value_column.empty()) {
+      const int idx = table_.column_index(w_.value_column);
+      if (!new_row[idx] || *new_row[idx] != w_.value)
+        throw Error(sqlstate::kFeatureNotSupported,
+                    "foreign table \"" + session_.config().relname + "\" can only set " + w_.value_column + " = '" +
+                        w_.value + "' through " + w_.name);
+    }
+    if (batch_ > 1) {
+      std::string item = item_json(new_row, old_row, delta);
+      queued_items_.push_back(std::move(item));
+      queued_rows_.push_back(new_row);
+      queued_keys_.push_back(key);
+    } else {
+      r.method = w_.method;
+      r.path = render_path(new_row, old_row);
+      // A PUT that applies a difference (a delta rule) is not safe to repeat.
+      r.idempotent = (w_.method == "PUT" || w_.method == "DELETE") && w_.delta_column.empty();
+      r.expect_data = expects_data();
+      if (w_.kind != WriteKind::Delete) {
+        std::string item = item_json(new_row, old_row, delta);
+        r.body = w_.batch_max > 0 ? batch_body(item) : item;
+      }
+    }
+  } catch (const Error& e) {
+    throw not_sent(e, key);
   }
   if (batch_ > 1) {
-    queued_items_.push_back(item_json(new_row, old_row, delta));
-    queued_rows_.push_back(new_row);
     if (int(queued_items_.size()) >= batch_) send_batch();
     return false;
   }
-  ApiRequest r;
-  r.method = w_.method;
-  r.path = render_path(new_row, old_row);
-  // A PUT that applies a difference (a delta rule) is not safe to repeat.
-  r.idempotent = (w_.method == "PUT" || w_.method == "DELETE") && w_.delta_column.empty();
-  if (w_.kind != WriteKind::Delete) {
-    std::string item = item_json(new_row, old_row, delta);
-    if (w_.batch_max > 0) {
-      r.body = batch_body(item);
-    } else {
-      r.body = item;
-    }
-  }
-  ApiResult res = session_.call(r);
-  ++applied_;
+  ApiResult res = send(r, {key});
   *returned = new_row;
-  if (!res.doc.root().IsNull()) {
-    const json::Value* obj = json::get(res.doc.root(), w_.result);
-    if (obj && w_.batch_max > 0 && json::kind(*obj) == json::Kind::Array && obj->Size() > 0) obj = &(*obj)[0];
-    if (obj) decode_result(*obj, returned);
+  try {
+    if (!res.doc.root().IsNull()) {
+      const json::Value* obj = json::get(res.doc.root(), w_.result);
+      if (obj && w_.batch_max > 0 && json::kind(*obj) == json::Kind::Array && obj->Size() > 0) obj = &(*obj)[0];
+      if (obj) decode_result(*obj, returned);
+    }
+  } catch (const Error& e) {
+    throw report(e);  // the row is applied; what came back does not fit
   }
   return true;
 }
@@ -293,21 +460,18 @@ void Writer::send_batch() {
   for (size_t i = 0; i < queued_items_.size(); ++i) items += (i ? "," : "") + queued_items_[i];
   ApiRequest r;
   r.method = w_.method;
-  r.path = render_path(queued_rows_.front(), Row());
+  std::vector<std::string> keys;
+  try {
+    r.path = render_path(queued_rows_.front(), Row());
+  } catch (const Error& e) {
+    throw not_sent(e, std::string());
+  }
   r.idempotent = false;
   r.body = batch_body(items);
-  const size_t n = queued_items_.size();
+  keys.swap(queued_keys_);
   queued_items_.clear();
   queued_rows_.clear();
-  try {
-    session_.call(r);
-  } catch (const Error& e) {
-    std::string detail = std::to_string(applied_) + " row(s) of this statement were applied by earlier requests; "
-                         "the failed request carried the next " + std::to_string(n) + " row(s), which were not applied.";
-    if (!e.detail().empty()) detail = e.detail() + " " + detail;
-    throw Error(e.sqlstate(), e.what(), detail, e.hint());
-  }
-  applied_ += int64_t(n);
+  send(r, keys);
 }
 
 void Writer::flush() { send_batch(); }
@@ -322,47 +486,64 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
     }
     return out;
   }
-  std::string items;
-  for (size_t i = 0; i < rows.size(); ++i) items += (i ? "," : "") + item_json(rows[i], Row(), std::nullopt);
-  ApiRequest r;
-  r.method = w_.method;
-  r.path = render_path(rows.front(), Row());
-  r.idempotent = false;
-  r.body = batch_body(items);
-  ApiResult res;
-  try {
-    res = session_.call(r);
-  } catch (const Error& e) {
-    throw Error(e.sqlstate(), e.what(),
-                std::to_string(applied_) + " row(s) of this statement were applied by earlier requests; the failed "
-                "request carried the next " + std::to_string(rows.size()) + " row(s), which were not applied.",
-                e.hint());
+  std::vector<std::string> keys;
+  for (const Row& row : rows) {
+    ++seq_;
+    keys.push_back(row_key(row, Row()));
   }
-  applied_ += int64_t(rows.size());
+  std::string items;
+  ApiRequest r;
+  try {
+    for (size_t i = 0; i < rows.size(); ++i) items += (i ? "," : "") + item_json(rows[i], Row(), std::nullopt);
+    r.path = render_path(rows.front(), Row());
+  } catch (const Error& e) {
+    for (const std::string& k : keys) ledger_.add(WriteOutcome::NotApplied, k);
+    throw not_sent(e, std::string());
+  }
+  r.method = w_.method;
+  r.idempotent = false;
+  r.expect_data = expects_data();
+  r.body = batch_body(items);
+  ApiResult res = send(r, keys);
   const json::Value* arr = json::get(res.doc.root(), w_.result);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    Row ret = rows[i];
-    if (arr && json::kind(*arr) == json::Kind::Array) {
-      const json::Value* item = nullptr;
-      const int key = w_.match_key.empty() ? -1 : table_.column_index(w_.match_key);
-      if (key >= 0 && ret[key]) {
-        // match by key (e.g. an external id echoed back); rows without one by position
-        const Column& c = table_.columns[key];
-        for (auto& cand : arr->GetArray()) {
-          const json::Value* k = json::get(cand, c.write_path.empty() ? c.path : c.write_path);
-          if (k && json::text(*k) == *ret[key]) item = &cand;
+  try {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      Row ret = rows[i];
+      if (arr && json::kind(*arr) == json::Kind::Array) {
+        const json::Value* item = nullptr;
+        const int key = w_.match_key.empty() ? -1 : table_.column_index(w_.match_key);
+        if (key >= 0 && ret[key]) {
+          // match by key (e.g. an external id echoed back); rows without one by position
+          const Column& c = table_.columns[key];
+          for (auto& cand : arr->GetArray()) {
+            const json::Value* k = json::get(cand, c.write_path.empty() ? c.path : c.write_path);
+            if (k && json::text(*k) == *ret[key]) item = &cand;
+          }
+        } else if (i < arr->Size()) {
+          item = &(*arr)[rapidjson::SizeType(i)];
         }
-      } else if (i < arr->Size()) {
-        item = &(*arr)[rapidjson::SizeType(i)];
+        if (item) decode_result(*item, &ret);
       }
-      if (item) decode_result(*item, &ret);
+      out.push_back(std::move(ret));
     }
-    out.push_back(std::move(ret));
+  } catch (const Error& e) {
+    throw report(e);  // the rows are applied; what came back does not fit
   }
   return out;
 }
 
 bool Writer::exists(const Row& new_row) {
+  ++seq_;
+  counted_ = true;
+  try {
+    return lookup(new_row);
+  } catch (const Error& e) {
+    counted_ = false;
+    throw not_sent(e, row_key(new_row, Row()));
+  }
+}
+
+bool Writer::lookup(const Row& new_row) {
   const ConflictCheck& cc = table_.conflict;
   if (cc.column.empty() || cc.endpoint < 0) return false;
   const int idx = table_.column_index(cc.column);

@@ -197,6 +197,10 @@ struct WriteRule {
   std::string result;
   std::vector<std::pair<std::string, std::string>> returning;
   std::string match_key;             // batched results matched to rows by this item key (else by position)
+  // The columns naming a row when a failed statement reports which rows were
+  // applied, not applied or unknown (an INSERT's SKU, external order number).
+  // Empty: the table's key for UPDATE and DELETE, the row's position for INSERT.
+  std::vector<std::string> key;
   // The rule applies only when the table's (or server's) option `option` is
   // `option_value` (insert_via 'feed'); rules without one apply otherwise.
   std::string option, option_value;

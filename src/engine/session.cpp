@@ -83,7 +83,7 @@ HttpResponse Session::send_raw(HttpRequest req) {
   try {
     return client_.perform_one(req, config_.http, limiter_, hooks_, &stats_->http);
   } catch (const Error& e) {
-    throw Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());  // as call_many does
+    throw e.with_message(api_.name + " " + e.what());  // as call_many does
   }
 }
 
@@ -98,7 +98,12 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
   std::string hint;
   if (kind == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
   if (kind == 429) hint = "The API's rate limit was exceeded; lower rate_limit_per_minute on the server.";
-  throw Error(sqlstate_for_status(kind), msg, std::string(), hint);
+  // A refusal (4xx, or an API's failure envelope in a 2xx answer) left the
+  // remote as it was; a 5xx, 1xx or 3xx answer does not say what it did.
+  // A failure envelope in a 2xx that names a 5xx is a server error: unknown.
+  const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300 && kind < 500);
+  throw Error(sqlstate_for_status(kind), msg, std::string(), hint)
+      .set_effect(refused ? RequestEffect::NotApplied : RequestEffect::Unknown);
 }
 
 ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expired_login) {
@@ -117,10 +122,15 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
     const std::string where = api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status);
     if (!blank && !parsed)
       throw Error(sqlstate::kFdwUnableToEstablishConnection,
-                  where + ": the response is not valid JSON (" + why + ")");
+                  where + ": the response is not valid JSON (" + why + ")")
+          .set_effect(RequestEffect::Unknown);
+    // A request that needs the answer (a read, a write whose created object
+    // is read back) gets nothing from an empty or null body. A write may
+    // still have been applied.
     if (req.expect_data && (blank || json::kind(r.doc.root()) == json::Kind::Null))
       throw Error(sqlstate::kFdwUnableToEstablishConnection,
-                  where + (blank ? ": the response is empty" : ": the response is null") + " where data was expected");
+                  where + (blank ? ": the response is empty" : ": the response is null") + " where data was expected")
+          .set_effect(RequestEffect::Unknown);
     return r;
   }
   if (!app_error) message = api_.error_message(resp);
@@ -143,7 +153,13 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
   // An error inside an HTTP 2xx answer is reported with that status, and
   // classified as the status its envelope names, else as a rejected request
   // (or a refused login).
-  fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0, resp.retries);
+  try {
+    fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0, resp.retries);
+  } catch (Error& e) {
+    // A refusal of a retry says nothing of what an earlier attempt did.
+    if (resp.earlier_attempt_reached) e.set_effect(RequestEffect::Unknown);
+    throw;
+  }
 }
 
 ApiResult Session::call(const ApiRequest& req) {
@@ -167,7 +183,7 @@ class Session::Pending {
 
 Error Session::named(const Error& e) const {
   // Transport failures: name the API too.
-  return Error(e.sqlstate(), api_.name + " " + e.what(), e.detail(), e.hint());
+  return e.with_message(api_.name + " " + e.what());
 }
 
 void Session::prepare(const std::vector<ApiRequest>& reqs, Prepared* p) {

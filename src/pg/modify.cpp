@@ -122,14 +122,40 @@ TupleTableSlot* store_returned(ModifyState* st, TupleTableSlot* slot, const Row&
   return ExecStoreVirtualTuple(slot);
 }
 
-// new - old of the delta column, exactly (numeric arithmetic).
+// new - old of the delta column, exactly (numeric arithmetic); both are set.
 char* delta_text(const char* new_value, const char* old_value) {
-  if (!new_value || !old_value)
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                    errmsg("cannot adjust a NULL quantity by a difference")));
   Datum n = DirectFunctionCall3(numeric_in, CStringGetDatum(new_value), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
   Datum o = DirectFunctionCall3(numeric_in, CStringGetDatum(old_value), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
   return DatumGetCString(DirectFunctionCall1(numeric_out, DirectFunctionCall2(numeric_sub, n, o)));
+}
+
+// Runs a step of the writer. A cancel (query cancel, statement_timeout) while
+// a request was in flight leaves a WARNING saying what became of the
+// statement's rows before PostgreSQL raises its own error.
+template <typename F>
+void run_write(ModifyExec* x, F&& step) {
+  char* detail = nullptr;
+  char* hint = nullptr;
+  const bool ok = guarded([&] {
+    try {
+      step();
+    } catch (const Cancelled&) {
+      if (x && x->writer) {
+        x->writer->cancelled_in_flight();
+        if (x->writer->ledger().total() > 0) {
+          const Error e = x->writer->report(Error(sqlstate::kQueryCanceled, "cancelled"));
+          detail = pstrdup_nothrow(e.detail());
+          hint = pstrdup_nothrow(e.hint());
+        }
+      }
+      throw;
+    }
+  });
+  if (ok) return;
+  if (detail)
+    ereport(WARNING, (errmsg("the statement was cancelled while writing to foreign table \"%s\"", x->config.relname.c_str()),
+                      errdetail("%s", detail), hint && hint[0] ? errhint("%s", hint) : 0));
+  raise_captured();
 }
 
 }  // namespace
@@ -337,7 +363,7 @@ TupleTableSlot* exec_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
   bool skip = false;
   const int n = st->ncolumns;
   const bool on_conflict = st->on_conflict;
-  const bool ok = guarded([&] {
+  run_write(x, [&] {
     Row row = to_row(cols, n);
     if (on_conflict && x->writer->exists(row)) {
       skip = true;
@@ -345,7 +371,6 @@ TupleTableSlot* exec_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
     }
     x->writer->write(row, Row(), std::nullopt, &x->returned);
   });
-  if (!ok) raise_captured();
   if (skip) return nullptr;
   if (st->returning) return store_returned(st, slot, x->returned);
   return slot;
@@ -371,12 +396,11 @@ TupleTableSlot** exec_batch_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot
   for (int i = 0; i < n; ++i) rows[i] = slot_to_columns(st, slots[i]);
   ModifyExec* x = st->exec->object;
   const int ncol = st->ncolumns;
-  const bool ok = guarded([&] {
+  run_write(x, [&] {
     std::vector<Row> in;
     for (int i = 0; i < n; ++i) in.push_back(to_row(rows[i], ncol));
     x->batch_returned = x->writer->write_batch(in);
   });
-  if (!ok) raise_captured();
   return slots;
 }
 
@@ -385,18 +409,25 @@ TupleTableSlot* exec_update(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
   char** cols = slot_to_columns(st, slot);
   char** old_cols = old_row_columns(st, planSlot, RelationGetDescr(rinfo->ri_RelationDesc));
   char* delta = nullptr;
-  if (st->delta_att >= 0) {
-    const int col = st->desc->column_of[st->delta_att];
-    delta = delta_text(cols[col], old_cols[col]);
-  }
   ModifyExec* x = st->exec->object;
   bool have = false;
   const int n = st->ncolumns;
-  const bool ok = guarded([&] {
+  if (st->delta_att >= 0) {
+    const int col = st->desc->column_of[st->delta_att];
+    if (!cols[col] || !old_cols[col]) {
+      // The statement ends here; the engine says what became of its earlier rows.
+      run_write(x, [&] {
+        x->writer->refuse(to_row(cols, n), to_row(old_cols, n),
+                          Error(sqlstate::kNullValueNotAllowed, "cannot adjust a NULL " + st->desc->table->columns[col].name +
+                                             " by a difference"));
+      });
+    }
+    delta = delta_text(cols[col], old_cols[col]);
+  }
+  run_write(x, [&] {
     have = x->writer->write(to_row(cols, n), to_row(old_cols, n),
                             delta ? std::optional<std::string>(delta) : std::nullopt, &x->returned);
   });
-  if (!ok) raise_captured();
   if (st->returning && have) return store_returned(st, slot, x->returned);
   return slot;
 }
@@ -406,12 +437,11 @@ TupleTableSlot* exec_delete(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
   char** old_cols = old_row_columns(st, planSlot, RelationGetDescr(rinfo->ri_RelationDesc));
   ModifyExec* x = st->exec->object;
   const int n = st->ncolumns;
-  const bool ok = guarded([&] {
+  run_write(x, [&] {
     Row old = to_row(old_cols, n);
     x->writer->write(Row(n), old, std::nullopt, &x->returned);
     x->returned = old;
   });
-  if (!ok) raise_captured();
   if (st->returning) return store_returned(st, slot, x->returned);
   return slot;
 }
@@ -420,14 +450,12 @@ void end_modify(EState*, ResultRelInfo* rinfo) {
   ModifyState* st = state_of(rinfo);
   if (!st || !st->exec) return;
   Owned<ModifyExec>* owned = st->exec;
-  const bool ok = guarded([&] {
-    if (owned->object) owned->object->writer->flush();  // queued rows go at the end of the statement
-  });
+  if (owned->object)
+    run_write(owned->object, [&] { owned->object->writer->flush(); });  // queued rows go at the end of the statement
   guarded([&] {
     delete owned->object;
     owned->object = nullptr;
   });
-  if (!ok) raise_captured();
 }
 
 void explain_modify(ModifyTableState*, ResultRelInfo* rinfo, List* fdw_private, int, ExplainState* es) {

@@ -284,6 +284,61 @@ def format_log_entry(entry):
 
 
 # --------------------------------------------------------------------------
+# Write faults: the request is applied, then its answer is lost
+#
+#   after_apply "hang":  the request runs (a write is applied), then the answer
+#                        waits hang_ms (default 10000) before it is sent: a
+#                        client with a shorter timeout gives up first;
+#   after_apply "reset": the request runs, then the connection is closed with an
+#                        RST and no answer;
+#   skip N:              the first N matching requests pass untouched (the
+#                        second batch of a statement).
+# The log records the status the request had (the write happened).
+
+AFTER_APPLY_FAULTS = ("hang", "reset")
+WRITE_FAULT_FIELDS = ("after_apply", "hang_ms", "skip")
+DEFAULT_HANG_MS = 10000
+
+
+def validate_write_fault(fault):
+    """Checks and normalises the write-fault fields of a fault (in place).
+    True when the fault has an after_apply kind."""
+    kind = fault.get("after_apply")
+    if kind is not None and kind not in AFTER_APPLY_FAULTS:
+        raise ValueError("after_apply must be one of %s" % ", ".join(AFTER_APPLY_FAULTS))
+    if kind is not None and (fault.get("status") or fault.get("body") or fault.get("reset_connection")):
+        raise ValueError("after_apply runs the request: it does not combine with status, body or reset_connection")
+    if fault.get("hang_ms") is not None:
+        fault["hang_ms"] = int(fault["hang_ms"])
+        if kind != "hang" or fault["hang_ms"] < 0:
+            raise ValueError("hang_ms goes with after_apply hang and is not negative")
+    elif kind == "hang":
+        fault["hang_ms"] = DEFAULT_HANG_MS
+    fault["skip"] = int(fault.get("skip") or 0)
+    if fault["skip"] < 0:
+        raise ValueError("skip must not be negative")
+    return kind is not None
+
+
+def skip_write_fault(fault):
+    """Whether a matching request passes untouched (its skip count used up by one)."""
+    if fault.get("skip"):
+        fault["skip"] -= 1
+        return True
+    return False
+
+
+def answer_after_apply(handler, fault, resp):
+    """Loses the answer of an applied request as the fault says."""
+    if fault["after_apply"] == "reset":
+        handler._reset_connection()
+        return
+    time.sleep(fault["hang_ms"] / 1000.0)
+    handler.close_connection = True
+    handler._send(resp)  # the client has usually gone: _dispatch ignores the broken pipe
+
+
+# --------------------------------------------------------------------------
 # Faults
 
 BODY_FAULTS = ("malformed", "truncated", "empty")
@@ -299,7 +354,7 @@ class FaultSet:
     """
 
     FIELDS = ("api", "method", "path_prefix", "status", "retry_after", "latency_ms",
-              "body", "reset_connection", "count")
+              "body", "reset_connection", "count") + WRITE_FAULT_FIELDS
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -326,8 +381,10 @@ class FaultSet:
         if fault["body"] is not None and fault["body"] not in BODY_FAULTS:
             raise ValueError("body must be one of %s" % ", ".join(BODY_FAULTS))
         fault["reset_connection"] = bool(fault["reset_connection"])
-        if not (fault["status"] or fault["latency_ms"] or fault["body"] or fault["reset_connection"]):
-            raise ValueError("a fault needs status, latency_ms, body or reset_connection")
+        write_fault = validate_write_fault(fault)
+        if not (fault["status"] or fault["latency_ms"] or fault["body"] or fault["reset_connection"]
+                or write_fault):
+            raise ValueError("a fault needs status, latency_ms, body, reset_connection or after_apply")
         return fault
 
     def add(self, spec):
@@ -341,6 +398,8 @@ class FaultSet:
         with self.lock:
             for fault in self.faults:
                 if self._matches(fault, req):
+                    if skip_write_fault(fault):
+                        continue
                     fault["count"] -= 1
                     if fault["count"] <= 0:
                         self.faults.remove(fault)
@@ -1000,6 +1059,9 @@ class Handler(BaseHTTPRequestHandler):
             # client has its answer
             sim.log.finish(entry, resp.status)
             finished = True
+            if fault and fault.get("after_apply"):
+                answer_after_apply(self, fault, resp)
+                return
             self._send(resp, fault["body"] if fault else None)
         finally:
             sim.flight(-1)

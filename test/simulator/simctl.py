@@ -19,6 +19,7 @@ Commands:
   log-clear [--api A]       empty the log
   fault [--api A] [--method M] [--path-prefix P] [--status S] [--retry-after SEC]
         [--latency-ms MS] [--body malformed|truncated|empty] [--reset-connection]
+        [--hang-after-apply MS | --reset-after-apply] [--skip N]
         [--count N]         fail the next N matching requests (default 1)
   read-fault KIND [--api A] [--method M] [--path-prefix P] [--status S] [--value V]
         [--megabytes N] [--interval-ms MS] [--count N]
@@ -147,6 +148,9 @@ def main(argv=None):
     p.add_argument("--latency-ms", type=int)
     p.add_argument("--body", choices=["malformed", "truncated", "empty"])
     p.add_argument("--reset-connection", action="store_true")
+    p.add_argument("--hang-after-apply", type=int, metavar="MS")
+    p.add_argument("--reset-after-apply", action="store_true")
+    p.add_argument("--skip", type=int)
     p.add_argument("--count", type=int, default=1)
 
     p = sub.add_parser("read-fault")
@@ -202,6 +206,14 @@ def main(argv=None):
             spec = {"api": args.api, "method": args.method, "path_prefix": args.path_prefix,
                     "status": args.status, "retry_after": args.retry_after, "latency_ms": args.latency_ms,
                     "body": args.body, "reset_connection": args.reset_connection, "count": args.count}
+            if args.hang_after_apply is not None and args.reset_after_apply:
+                raise SimError("--hang-after-apply and --reset-after-apply exclude each other")
+            if args.hang_after_apply is not None:
+                spec.update(after_apply="hang", hang_ms=args.hang_after_apply)
+            if args.reset_after_apply:
+                spec["after_apply"] = "reset"
+            if args.skip:
+                spec["skip"] = args.skip
             call(url, "POST", "faults", body={k: v for k, v in spec.items() if v is not None})
         elif args.cmd == "read-fault":
             spec = {"kind": args.kind, "api": args.api, "method": args.method, "path_prefix": args.path_prefix,

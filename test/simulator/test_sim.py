@@ -415,6 +415,76 @@ class FaultTest(SimTestCase):
         self.assertEqual(self.get("/inventory/1")[0], 200)
 
 
+class WriteFaultTest(SimTestCase):
+    """hang-after-apply and reset-after-apply: the write happens, its answer is lost."""
+
+    def fault(self, **spec):
+        spec.setdefault("api", "glance")
+        self.sim.faults.add(spec)
+
+    def quantity(self, inventory_id):
+        return self.get("/inventory/%d" % inventory_id)[2]["data"]["quantity"]
+
+    def adjust(self, amount, conn=None):
+        return self.post("/inventory/adjust", {"actions": [{"productId": 1, "warehouseId": 1, "amount": amount}]},
+                         conn=conn)
+
+    def test_reset_after_apply_applies_then_drops_the_connection(self):
+        before = self.quantity(1)
+        self.fault(method="POST", path_prefix="/inventory/adjust", after_apply="reset")
+        with self.assertRaises((ConnectionError, http.client.RemoteDisconnected)):
+            self.adjust(5)
+        self.conn.close()
+        self.assertEqual(self.quantity(1), before + 5)  # applied once
+        self.assertEqual(self.sim.log.list()[-2]["status"], 200)  # the status the request had
+        self.assertEqual(self.sim.faults.list(), [])  # used up
+
+    def test_hang_after_apply_applies_before_the_client_times_out(self):
+        before = self.quantity(1)
+        self.fault(method="POST", path_prefix="/inventory/adjust", after_apply="hang", hang_ms=1500)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=0.3)
+        with self.assertRaises(socket.timeout):
+            self.adjust(2, conn=conn)
+        conn.close()
+        self.assertEqual(self.quantity(1), before + 2)  # applied while the answer waits
+        self.assertEqual(self.adjust(1)[0], 200)  # other requests are not held up
+
+    def test_hang_answers_a_patient_client(self):
+        self.fault(method="POST", path_prefix="/inventory/adjust", after_apply="hang", hang_ms=200)
+        status, _, body = self.adjust(1)
+        self.assertEqual((status, body["success"]), (200, True))
+
+    def test_skip_lets_the_first_requests_through(self):
+        before = self.quantity(1)
+        self.fault(method="POST", path_prefix="/inventory/adjust", after_apply="reset", skip=2)
+        self.assertEqual(self.adjust(1)[0], 200)
+        self.assertEqual(self.adjust(1)[0], 200)
+        with self.assertRaises((ConnectionError, http.client.RemoteDisconnected)):
+            self.adjust(1)
+        self.conn.close()
+        self.assertEqual(self.quantity(1), before + 3)
+
+    def test_validation(self):
+        for spec in ({"after_apply": "later"}, {"after_apply": "hang", "status": 503},
+                     {"after_apply": "reset", "hang_ms": 10}, {"after_apply": "reset", "skip": -1}):
+            with self.assertRaises(ValueError):
+                self.sim.faults.add(spec)
+        self.assertEqual(self.sim.faults.add({"after_apply": "hang"})["hang_ms"], 10000)
+
+    def test_simctl_flags(self):
+        self.simctl("fault", "--api", "glance", "--path-prefix", "/inventory/adjust", "--hang-after-apply", "250",
+                    "--skip", "1")
+        self.simctl("fault", "--api", "glance", "--path-prefix", "/inventory/create", "--reset-after-apply")
+        faults = self.simctl("faults").splitlines()
+        self.assertIn('"after_apply":"hang"', faults[0])
+        self.assertIn('"hang_ms":250', faults[0])
+        self.assertIn('"skip":1', faults[0])
+        self.assertIn('"after_apply":"reset"', faults[1])
+        result = subprocess.run([sys.executable, os.path.join(HERE, "simctl.py"), "--url", self.url, "fault",
+                                 "--hang-after-apply", "5", "--reset-after-apply"], capture_output=True, timeout=30)
+        self.assertNotEqual(result.returncode, 0)
+
+
 class LogAndControlTest(SimTestCase):
     def test_log_format(self):
         self.get("/inventory?warehouseId=2&page=1&limit=100")

@@ -237,6 +237,47 @@ TEST(GCommerceWrite, TheFeedSendsTheDocumentedItemFormat) {
             R"({"product":"Dryer 2","code":"F-1","category_ids":"8212,8211","made_in_usa":"Y"}]})");
 }
 
+// A refused products_feed request fails the statement naming its rows by
+// product_code: the earlier request's rows were queued (applied), the refused
+// one's not applied.
+TEST(GCommerceWrite, ARefusedFeedRequestListsItsRowsByProductCode) {
+  LoopbackServer server([](const Received&, int n) {
+    return n == 0 ? respond(200, R"({"queue_id":"6772968756425294"})") : respond(400, R"({"message":"Bad item"})");
+  });
+  Config c = test_config("gcommerce", server.url(""));
+  c.server = "gcommerce-feed-outcome-test";
+  c.relname = "gcommerce_products";
+  c.secrets = {{"email", "vendor@example.com"}, {"api_key", "key"}};
+  HttpClient client;
+  ServerStats stats;
+  Session s(*find_api("gcommerce"), c, client, nullptr, &stats, HttpHooks());
+  const Table& t = gcommerce("products");
+  std::map<std::string, std::string> options = {{"insert_via", "feed"}};
+  std::string why;
+  const int feed = choose_write_rule(t, "gcommerce_products", WriteKind::Insert, nullptr, &why, &options);
+  ASSERT_GE(feed, 0);
+  Writer w(s, t, feed, 2, false);
+  Row returned;
+  try {
+    for (const char* code : {"F-1", "F-2", "F-3", "F-4"}) {
+      Row row(t.columns.size());
+      row[t.column_index("product")] = std::string("Dryer ") + code;
+      row[t.column_index("product_code")] = code;
+      w.write(row, Row(), std::nullopt, &returned);
+    }
+    w.flush();
+    FAIL() << "the refused request did not fail the statement";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.sqlstate(), "22023");
+    EXPECT_EQ(e.detail(),
+              "Rows of this statement by outcome:\n"
+              "applied: 2 rows (product_code: F-1, F-2)\n"
+              "unknown: 0 rows\n"
+              "not applied: 2 rows (product_code: F-3, F-4)");
+  }
+  EXPECT_EQ(server.received().size(), 2u);
+}
+
 TEST(GCommerceWrite, ColumnsTheApiSetsCannotChange) {
   std::string why;
   UpdateShape shape;
