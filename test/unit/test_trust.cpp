@@ -231,7 +231,12 @@ TEST(ResponseBounds, AGzipBombStopsAtTheLimitAndMemoryStaysBounded) {
   EXPECT_EQ(server.requests(), 1);
   std::printf("gzip bomb: %zu bytes compressed, 400 MB inflated; peak RSS %ld kB (before %ld kB, reset %s)\n",
               compressed, peak_kb, before_kb, reset ? "yes" : "no");
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's shadow memory and its quarantine of freed buffers
+  // inflate the resident set: the bound is asserted by the plain build.
+#else
   EXPECT_LT(peak_kb, 200 * 1024);
+#endif
 }
 
 TEST(SlowDrip, EndsAtTimeoutMs) {
