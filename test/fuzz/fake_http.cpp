@@ -28,4 +28,23 @@ HttpResponse HttpClient::perform_one(const HttpRequest& req, const HttpOptions& 
   return perform({req}, 1, opts, limiter, hooks, stats).front();
 }
 
+// The non-blocking mode answers at once: start() performs the batch, progress()
+// reports it complete, take() hands the responses over.
+class HttpClient::Async {
+ public:
+  std::vector<HttpResponse> responses;
+};
+
+std::shared_ptr<HttpClient::Async> HttpClient::start(std::vector<HttpRequest> reqs, int max_parallel,
+                                                     const HttpOptions& opts, RateLimiter* limiter,
+                                                     const HttpHooks& hooks, HttpStats* stats) {
+  auto batch = std::make_shared<Async>();
+  batch->responses = perform(reqs, max_parallel, opts, limiter, hooks, stats);
+  return batch;
+}
+
+bool HttpClient::progress(Async&) { return true; }
+
+std::vector<HttpResponse> HttpClient::take(Async& batch) { return std::move(batch.responses); }
+
 }  // namespace cfdw
