@@ -332,6 +332,49 @@ class Glance : public Api {
     return true;
   }
 
+  // A 400's {"error": {"issues": [{"path": ["products", 0, "price"], "message": "..."}]}}: one line an
+  // issue, "products.0.price: ...", the first 20 (the body is the remote's, so it is bounded).
+  std::string error_detail(const json::Value& root) const override {
+    const json::Value* issues = json::get(root, "error.issues");
+    if (!issues || json::kind(*issues) != json::Kind::Array) return std::string();
+    // At most 200 bytes, cut at a character boundary (the text is UTF-8).
+    auto cut = [](std::string* s) {
+      if (s->size() <= 200) return;
+      size_t n = 200;
+      while (n > 0 && (static_cast<unsigned char>((*s)[n]) & 0xC0) == 0x80) --n;
+      *s = s->substr(0, n) + "...";
+    };
+    std::string headline;
+    if (const json::Value* m = json::get(root, "error.message"); m && json::kind(*m) == json::Kind::String)
+      headline = json::text(*m);
+    std::string out;
+    size_t shown = 0;
+    for (const auto& issue : issues->GetArray()) {
+      if (json::kind(issue) != json::Kind::Object) continue;
+      if (shown == 20) {
+        out += "\n(and " + std::to_string(issues->Size() - shown) + " more issues)";
+        break;
+      }
+      std::string path;
+      if (const json::Value* p = json::get(issue, "path"); p && json::kind(*p) == json::Kind::Array)
+        for (const auto& part : p->GetArray()) {
+          const json::Kind k = json::kind(part);
+          if (k != json::Kind::String && k != json::Kind::Number) continue;
+          path += (path.empty() ? "" : ".") + json::text(part);
+        }
+      std::string message;
+      if (const json::Value* m = json::get(issue, "message"); m && json::kind(*m) == json::Kind::String)
+        message = json::text(*m);
+      // An issue without a path that restates the error's message adds nothing.
+      if (path.empty() && message == headline) continue;
+      cut(&message);
+      cut(&path);
+      out += (shown ? "\n" : "") + (path.empty() ? std::string("(request)") : path) + ": " + message;
+      ++shown;
+    }
+    return out.empty() ? out : "Issues:\n" + out;
+  }
+
   long application_error_status(const json::Value& root) const override {
     const json::Value* status = json::get(root, "error.status");
     if (!status || json::kind(*status) != json::Kind::Number) return 0;

@@ -56,6 +56,8 @@ bool Api::application_error(const json::Value&, std::string*) const { return fal
 
 long Api::application_error_status(const json::Value&) const { return 0; }
 
+std::string Api::error_detail(const json::Value&) const { return std::string(); }
+
 bool Api::is_expired_login(long, const std::string&) const { return false; }
 
 bool Api::is_not_found(long status, const std::string&) const { return status == 404; }

@@ -69,6 +69,9 @@ class Api {
   // The HTTP status a failure envelope names (Glance's error.status), used to
   // classify an envelope that came with a 2xx; 0 when it names none.
   virtual long application_error_status(const json::Value& root) const;
+  // What an error body says beyond its message — which fields failed and
+  // why — for the error's DETAIL; empty when nothing. The default: nothing.
+  virtual std::string error_detail(const json::Value& root) const;
   // Whether an error answer (HTTP >= 400 with error_message(), or a 2xx with
   // application_error()) means the credentials (a cached token) expired and
   // one new login and retry may help; the default: never.

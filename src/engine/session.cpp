@@ -88,7 +88,7 @@ HttpResponse Session::send_raw(HttpRequest req) {
 }
 
 void Session::fail(const ApiRequest& req, long status, const std::string& remote_message, long classify_as,
-                   int retries) {
+                   int retries, const std::string& detail) {
   std::string msg = api_.name + " " + req.display() + ": HTTP " + std::to_string(status);
   if (status >= 300 && status < 400) msg += " (redirects are not followed)";
   if (status >= 100 && status < 200) msg += " (not a final answer)";
@@ -102,7 +102,7 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
   // remote as it was; a 5xx, 1xx or 3xx answer does not say what it did.
   // A failure envelope in a 2xx that names a 5xx is a server error: unknown.
   const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300 && kind < 500);
-  throw Error(sqlstate_for_status(kind), msg, std::string(), hint)
+  throw Error(sqlstate_for_status(kind), msg, detail, hint)
       .set_effect(refused ? RequestEffect::NotApplied : RequestEffect::Unknown);
 }
 
@@ -154,7 +154,8 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
   // classified as the status its envelope names, else as a rejected request
   // (or a refused login).
   try {
-    fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0, resp.retries);
+    fail(req, resp.status, message, login ? 401 : http_ok ? (named ? named : 400) : 0, resp.retries,
+         parsed ? api_.error_detail(r.doc.root()) : std::string());
   } catch (Error& e) {
     // A refusal of a retry says nothing of what an earlier attempt did.
     if (resp.earlier_attempt_reached) e.set_effect(RequestEffect::Unknown);

@@ -71,7 +71,7 @@ class Session {
   // (an error inside an HTTP 200 answer is classified as the 4xx it means).
   // `retries`: how many times the request was sent again before this answer.
   [[noreturn]] void fail(const ApiRequest& req, long status, const std::string& remote_message,
-                         long classify_as = 0, int retries = 0);
+                         long classify_as = 0, int retries = 0, const std::string& detail = std::string());
 
   // Per-backend store for API state such as a login token, keyed by server and user.
   std::string& login_state();

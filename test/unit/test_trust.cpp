@@ -419,6 +419,25 @@ TEST_F(TrustTest, GlanceFailureEnvelopeIn200IsAnErrorClassifiedByItsStatus) {
   EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=1&limit=100: HTTP 200: out of order");
 }
 
+TEST_F(TrustTest, GlanceValidationIssuesReachTheDetail) {
+  LoopbackServer server([](const Received&, int n) {
+    if (n == 0)
+      return respond(400, R"({"success":false,"error":{"status":400,"message":"Validation failed","code":"BAD_REQUEST",)"
+                          R"("issues":[{"path":["products",0,"price"],"message":"Expected number, received string"},)"
+                          R"({"path":["clientId"],"message":"Required"}]}})");
+    // An issue that only restates the message, and one with no path and its own text.
+    return respond(400, R"({"success":false,"error":{"status":400,"message":"Bad Request",)"
+                        R"("issues":[{"path":[],"message":"Bad Request"},{"path":[],"message":"Body must be an object"}]}})");
+  });
+  Session s = session("glance", server);
+  Error e = scan_error(s, "inventory");
+  EXPECT_EQ(e.sqlstate(), sqlstate::kInvalidParameterValue);
+  EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=1&limit=100: HTTP 400: Validation failed");
+  EXPECT_EQ(e.detail(), "Issues:\nproducts.0.price: Expected number, received string\nclientId: Required");
+  e = scan_error(s, "inventory");
+  EXPECT_EQ(e.detail(), "Issues:\n(request): Body must be an object");
+}
+
 TEST_F(TrustTest, GlocherErrWithAMessageInA500KeepsTheMessage) {
   LoopbackServer server([](const Received& r, int) {
     if (r.target.rfind("/auth", 0) == 0) return respond(200, R"({"status":"OK","data":{"token":"T"}})");
