@@ -5,6 +5,15 @@
 
 namespace cfdw {
 
+const char* kind_sql(WriteKind k) {
+  switch (k) {
+    case WriteKind::Insert: return "INSERT";
+    case WriteKind::Update: return "UPDATE";
+    case WriteKind::Delete: return "DELETE";
+  }
+  return "?";
+}
+
 const char* op_sql(Op op) {
   switch (op) {
     case kEq: return "=";

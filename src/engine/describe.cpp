@@ -24,15 +24,6 @@ std::string ops_text(unsigned ops) {
 
 std::string endpoint_text(const Endpoint& e) { return e.method + " " + e.path; }
 
-const char* kind_sql(WriteKind k) {
-  switch (k) {
-    case WriteKind::Insert: return "INSERT";
-    case WriteKind::Update: return "UPDATE";
-    case WriteKind::Delete: return "DELETE";
-  }
-  return "?";
-}
-
 std::string write_text(const WriteRule& w) {
   std::string s = std::string(kind_sql(w.kind)) + " " + w.method + " " + w.path;
   std::vector<std::string> notes;

@@ -17,15 +17,6 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-const char* kind_sql(WriteKind k) {
-  switch (k) {
-    case WriteKind::Insert: return "INSERT";
-    case WriteKind::Update: return "UPDATE";
-    case WriteKind::Delete: return "DELETE";
-  }
-  return "?";
-}
-
 // "SET quantity = quantity ± n, or SET location, quantity" for messages.
 std::string describe_update_rules(const Table& t) {
   std::string s;

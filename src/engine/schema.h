@@ -170,6 +170,7 @@ struct BodyField {
 };
 
 enum class WriteKind { Insert, Update, Delete };
+const char* kind_sql(WriteKind k);  // "INSERT", "UPDATE", "DELETE"
 
 struct WriteRule {
   WriteKind kind = WriteKind::Insert;
