@@ -483,10 +483,4 @@ void explain_modify(ModifyTableState*, ResultRelInfo* rinfo, List* fdw_private, 
   ExplainPropertyText("Remote write", text, es);
 }
 
-int rel_updatable(Relation) {
-  // Every table reports all three; a write the API cannot do fails at planning
-  // with a message that says why (clearer than PostgreSQL's generic one).
-  return (1 << CMD_INSERT) | (1 << CMD_UPDATE) | (1 << CMD_DELETE);
-}
-
 }  // namespace cfdw::pg

@@ -17,6 +17,5 @@ TupleTableSlot* exec_delete(EState* estate, ResultRelInfo* rinfo, TupleTableSlot
 void end_modify(EState* estate, ResultRelInfo* rinfo);
 void explain_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_private, int subplan_index,
                     ExplainState* es);
-int rel_updatable(Relation rel);
 
 }  // namespace cfdw::pg
