@@ -20,6 +20,9 @@ for p in nginx-light postgresql-plpython3-15 curl bc; do
     || { apt-get update -qq; apt-get install -y -qq --no-install-recommends "$p" >/dev/null; }
 done
 bash scripts/install-deps.sh >/dev/null
+# The extension installs into the one system PostgreSQL: one install at a time.
+exec 9>/tmp/cfdw-install.lock
+flock 9
 build_and_install
 new_workdir
 
@@ -51,6 +54,7 @@ nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
 trap 'nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -s stop 2>/dev/null || true; cleanup' EXIT
 BASE="http://127.0.0.1:$NGINX_PORT"
 start_cluster
+flock -u 9
 
 psql_q() { as_postgres env PGHOST="$PGHOST" PGPORT="$PGPORT" "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -U postgres -d postgres "$@"; }
 psql_q <<SQL
