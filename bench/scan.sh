@@ -53,7 +53,8 @@ CONF
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
 trap 'nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -s stop 2>/dev/null || true; cleanup' EXIT
 BASE="http://127.0.0.1:$NGINX_PORT"
-start_cluster
+# preloaded: the server holds this build even if another one is installed later
+PG_EXTRA_OPTS="-c shared_preload_libraries=commerce_fdw" start_cluster
 flock -u 9
 
 psql_q() { as_postgres env PGHOST="$PGHOST" PGPORT="$PGPORT" "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -U postgres -d postgres "$@"; }
