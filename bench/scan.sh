@@ -87,6 +87,25 @@ while True:
 \$\$ LANGUAGE plpython3u;
 SQL
 
+# PROFILE=1: instead of the measurements, a perf profile of the backend over RUNS full scans
+# (needs linux-perf); prints the top of `perf report`.
+if [ "${PROFILE:-0}" = 1 ]; then
+  psql_q <<SQL >/dev/null &
+SELECT pg_backend_pid() AS pid \gset
+\setenv BPID :pid
+\! echo \$BPID > $WORK/bpid
+SELECT pg_sleep(1);
+$(for _ in $(seq 1 "$RUNS"); do echo "SELECT count(product_sku), sum(quantity) FROM inv_small;"; done)
+SQL
+  sleep 0.5
+  perf record -g -o "$WORK/perf.data" -p "$(cat "$WORK/bpid")" -- sleep "$((RUNS + 2))" 2>/dev/null || true
+  wait
+  perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>&1 | grep "%" | head -12
+  perf report -i "$WORK/perf.data" --no-children --percent-limit 0.7 --stdio -g none 2>&1 | grep "%" | head -60
+  perf report -i "$WORK/perf.data" --children --percent-limit 3 --stdio -g none 2>&1 | grep "%" | grep commerce_fdw | head -40
+  exit 0
+fi
+
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
