@@ -98,11 +98,10 @@ SELECT pg_sleep(1);
 $(for _ in $(seq 1 "$RUNS"); do echo "SELECT count(product_sku), sum(quantity) FROM inv_small;"; done)
 SQL
   sleep 0.5
-  perf record -g -o "$WORK/perf.data" -p "$(cat "$WORK/bpid")" -- sleep "$((RUNS + 2))" 2>/dev/null || true
+  perf record -o "$WORK/perf.data" -p "$(cat "$WORK/bpid")" -- sleep "$((RUNS + 2))" 2>/dev/null || true
   wait
   perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>&1 | grep "%" | head -12
   perf report -i "$WORK/perf.data" --no-children --percent-limit 0.7 --stdio -g none 2>&1 | grep "%" | head -60
-  perf report -i "$WORK/perf.data" --children --percent-limit 3 --stdio -g none 2>&1 | grep "%" | grep commerce_fdw | head -40
   exit 0
 fi
 
