@@ -11,6 +11,38 @@
 namespace cfdw {
 namespace declare {
 
+// Options an API takes beyond the common ones (engine/api.h: OptionDef).
+// A credential, only in a user mapping; a table fails without it.
+inline OptionDef secret(std::string name) {
+  OptionDef o;
+  o.name = std::move(name);
+  o.kind = OptionKind::Secret;
+  o.places = kOnMapping;
+  o.required = true;
+  return o;
+}
+// A remote id (a whole number, 1 or more) on the server or a table, put into
+// declarations as {name}.
+inline OptionDef id_option(std::string name) {
+  OptionDef o;
+  o.name = std::move(name);
+  o.kind = OptionKind::Id;
+  return o;
+}
+// One of the listed values, on the server or a table (WriteRule::option).
+inline OptionDef one_of(std::string name, std::vector<std::string> values) {
+  OptionDef o;
+  o.name = std::move(name);
+  o.kind = OptionKind::Enum;
+  o.values = std::move(values);
+  return o;
+}
+// A table using the API fails without it (naming the option).
+inline OptionDef required(OptionDef o) {
+  o.required = true;
+  return o;
+}
+
 inline Column col(std::string name, ColType type, std::string path, ColumnFlag flag = ColumnFlag::kNone,
                   Decode decode = Decode::Plain) {
   Column c;

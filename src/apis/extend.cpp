@@ -303,7 +303,7 @@ class Extend : public Api {
   Extend() {
     name = "extend";
     // No default_base_url: the host and the client segment are the customer's own.
-    options = {{"username", true, true}, {"password", true, true}};
+    options = {secret("username"), secret("password")};
     default_rate_per_minute = 300;  // the standard endpoint group's x-ratelimit-limit
     default_burst = 10;
     default_concurrency = 4;

@@ -520,7 +520,7 @@ class GCommerce : public Api {
     name = "gcommerce";
     default_base_url = "https://gcommerce.glass/api";
     // insert_via 'feed': INSERTs into products go to the bulk upload (products_feed).
-    options = {{"email", true, true}, {"api_key", true, true}, {"insert_via", false, false, {"create", "feed"}}};
+    options = {secret("email"), secret("api_key"), one_of("insert_via", {"create", "feed"})};
     // "The Marketplace API supports a limit of 10 requests per minute": spread
     // evenly (no burst), as nothing says how the API counts its minute.
     default_rate_per_minute = 10;

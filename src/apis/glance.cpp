@@ -306,7 +306,7 @@ class Glance : public Api {
   Glance() {
     name = "glance";
     default_base_url = "https://api.glance.co.il";
-    options = {{"api_key", true, true}};
+    options = {secret("api_key")};
     default_rate_per_minute = 100;
     default_burst = 20;
     default_concurrency = 4;

@@ -299,7 +299,8 @@ class Glocher : public Api {
   Glocher() {
     name = "glocher";
     default_base_url = "https://api-v1.glocher.com/api";
-    options = {{"email", true, true}, {"password", true, true}, {"shop_id", false, true}};
+    // The shop every call names: {shop_id} in the declarations below.
+    options = {secret("email"), secret("password"), required(id_option("shop_id"))};
     default_rate_per_minute = 0;
     default_concurrency = 4;
     tables = {shop(), categories(), stock(), carts()};

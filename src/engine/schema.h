@@ -152,7 +152,7 @@ struct Endpoint {
   std::string sort_param, order_param;  // "sort_by", "sort_order"
   std::vector<std::pair<std::string, std::string>> sorts;  // column -> remote sort key
   // Columns its rows lack that the configuration supplies: column -> value
-  // with {shop_id} replaced from the config (a shop read by the shop_id option).
+  // with {option} replaced from the config (a shop read by Glocher's shop_id option).
   std::vector<std::pair<std::string, std::string>> fill;
 };
 
@@ -185,7 +185,7 @@ struct WriteRule {
   std::string method = "POST";
   std::string path;                  // {column} placeholders from the row (old key or new value)
   std::vector<BodyField> body;       // empty: every writable column by its write path
-  // Constant members of the request body, JSON text with {shop_id} replaced
+  // Constant members of the request body, JSON text with {option} replaced
   // from the config ({"id", "{shop_id}"}); a batched body carries them beside
   // batch_key, an unbatched one beside the row's fields.
   std::vector<std::pair<std::string, std::string>> fixed;

@@ -99,10 +99,19 @@ bool format_value(const std::string& v, ValueFormat format, std::string* out) {
 }
 
 std::string substitute_config(const std::string& s, const Config& cfg) {
-  std::string out = s;
-  const std::string token = "{shop_id}";
-  size_t pos;
-  while ((pos = out.find(token)) != std::string::npos) out.replace(pos, token.size(), cfg.shop_id);
+  // One pass: a value is never searched for placeholders itself.
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t open = s.find('{', i);
+    const size_t close = open == std::string::npos ? open : s.find('}', open + 1);
+    if (close == std::string::npos) break;
+    auto it = cfg.options.find(s.substr(open + 1, close - open - 1));
+    out.append(s, i, (it == cfg.options.end() ? close + 1 : open) - i);
+    if (it != cfg.options.end()) out += it->second;
+    i = close + 1;
+  }
+  out.append(s, i, std::string::npos);
   return out;
 }
 

@@ -20,7 +20,8 @@ std::string like_core(const std::string& pattern);
 // Seconds since 1970 of a canonical timestamp; false when it is not one.
 bool canonical_to_epoch(const std::string& ts, long long* seconds);
 
-// Replaces {shop_id} in a path or fixed parameter with the configured value.
+// Replaces each {name} naming an option the API declares (Config::options)
+// with its configured value; other braces are left as they are.
 std::string substitute_config(const std::string& s, const Config& cfg);
 
 }  // namespace cfdw
