@@ -116,14 +116,20 @@ inline Endpoint endpoint(std::string name, std::string method, std::string path,
   return e;
 }
 
-inline BodyField field(std::string key, std::string column, bool required = false,
+// Whether a body field's column must be non-NULL (the write fails naming it).
+enum Need { kOptional, kRequired };
+
+inline BodyField field(std::string key, std::string column, Need need = kOptional,
                        json::WriteFormat format = json::WriteFormat::Plain) {
   BodyField f;
   f.key = std::move(key);
   f.column = std::move(column);
-  f.required = required;
+  f.required = need == kRequired;
   f.format = format;
   return f;
+}
+inline BodyField field(std::string key, std::string column, json::WriteFormat format) {
+  return field(std::move(key), std::move(column), kOptional, format);
 }
 inline BodyField constant(std::string key, std::string json_text) {
   BodyField f;
@@ -154,17 +160,55 @@ inline WriteRule update(std::string name, std::vector<std::string> columns, std:
   w.columns = std::move(columns);
   return w;
 }
-// UPDATE ... SET col = col ± n, sent as the difference, batched.
-inline WriteRule update_delta(std::string name, std::string column, std::string method, std::string path,
-                              std::vector<BodyField> body, std::string batch_key, int batch_max, std::string result,
-                              Returning ret) {
-  WriteRule w = update(std::move(name), {column}, std::move(method), std::move(path), std::move(body),
-                       std::move(result), std::move(ret));
-  w.delta_column = std::move(column);
-  w.batch_key = std::move(batch_key);
-  w.batch_max = batch_max;
-  return w;
-}
+// UPDATE ... SET col = col ± n, sent as the difference:
+//   update_delta("adjust").of("quantity").request("POST", "/inventory/adjust")
+//       .body({...}).batched("actions", 100).result("data.adjusted", {{"quantity", "newQuantity"}})
+class DeltaUpdate {
+ public:
+  explicit DeltaUpdate(std::string name) {
+    w_.kind = WriteKind::Update;
+    w_.name = std::move(name);
+  }
+  // The column changed by a difference; a NULL in it (old or new) is refused
+  // with "cannot <name> a NULL <column> by a difference" unless when_null says otherwise.
+  DeltaUpdate& of(std::string column) {
+    w_.columns = {column};
+    w_.delta_column = column;
+    w_.null_delta_message = "cannot " + w_.name + " a NULL " + column + " by a difference";
+    return *this;
+  }
+  DeltaUpdate& request(std::string method, std::string path) {
+    w_.method = std::move(method);
+    w_.path = std::move(path);
+    return *this;
+  }
+  DeltaUpdate& body(std::vector<BodyField> fields) {
+    w_.body = std::move(fields);
+    return *this;
+  }
+  // Up to `max` rows a request, as the array `key` of the body.
+  DeltaUpdate& batched(std::string key, int max) {
+    w_.batch_key = std::move(key);
+    w_.batch_max = max;
+    return *this;
+  }
+  // Where the answer holds the written rows, and RETURNING's columns in it.
+  DeltaUpdate& result(std::string path, Returning ret) {
+    w_.result = std::move(path);
+    w_.returning = std::move(ret);
+    return *this;
+  }
+  DeltaUpdate& when_null(std::string message) {
+    w_.null_delta_message = std::move(message);
+    return *this;
+  }
+  operator WriteRule() const { return w_; }
+
+ private:
+  WriteRule w_;
+};
+inline DeltaUpdate update_delta(std::string name) { return DeltaUpdate(std::move(name)); }
+
 inline WriteRule remove(std::string name, std::string method, std::string path) {
   WriteRule w;
   w.kind = WriteKind::Delete;
@@ -179,6 +223,34 @@ inline WriteRule remove(std::string name, std::string method, std::string path) 
 inline WriteRule keyed(std::vector<std::string> key, WriteRule w) {
   w.key = std::move(key);
   return w;
+}
+
+// ON CONFLICT DO NOTHING: each row's `column` is first looked up through the
+// read endpoint named `endpoint`:
+//   conflict_lookup("email", "list").ignoring_case()
+class ConflictLookup {
+ public:
+  ConflictLookup(std::string column, std::string endpoint) {
+    c_.column = std::move(column);
+    c_.endpoint = std::move(endpoint);
+  }
+  // The remote treats values differing only in case as the same (emails).
+  ConflictLookup& ignoring_case() {
+    c_.ignore_case = true;
+    return *this;
+  }
+  // Further columns that must be equal too (ConflictCheck::also).
+  ConflictLookup& also_equal(std::vector<std::string> columns) {
+    c_.also = std::move(columns);
+    return *this;
+  }
+  operator ConflictCheck() const { return c_; }
+
+ private:
+  ConflictCheck c_;
+};
+inline ConflictLookup conflict_lookup(std::string column, std::string endpoint) {
+  return ConflictLookup(std::move(column), std::move(endpoint));
 }
 
 // RETURNING from the listed (column, response path) pairs.

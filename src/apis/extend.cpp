@@ -176,15 +176,15 @@ Table warehouse_stock_levels() {
   t.required = {"warehouse"};
   t.required_hint = "Stock levels are listed per warehouse: add WHERE warehouse = '...' (or IN (...)).";
   t.key = {"warehouse", "product_number"};
-  const std::vector<BodyField> item = {field("warehouse", "warehouse", true),
-                                       field("productNumber", "product_number", true),
+  const std::vector<BodyField> item = {field("warehouse", "warehouse", kRequired),
+                                       field("productNumber", "product_number", kRequired),
                                        field("customerProductNumber", "customer_product_number"),
                                        field("notes", "notes")};
   std::vector<BodyField> set_body = item, adjust_body = item;
-  set_body.push_back(field("balance", "balance", true));
-  adjust_body.push_back(field("balanceDifference", "balance", true));
+  set_body.push_back(field("balance", "balance", kRequired));
+  adjust_body.push_back(field("balanceDifference", "balance", kRequired));
   // The answer is {code?, Message, Information}, not the item: RETURNING raw shows it.
-  WriteRule adjust = update_delta("adjust", "balance", "PUT", "/WarehouseStockLevels", adjust_body, "", 0, "", {});
+  WriteRule adjust = update_delta("adjust").of("balance").request("PUT", "/WarehouseStockLevels").body(adjust_body);
   t.writes = {
       insert("set", "POST", "/WarehouseStockLevels", set_body, "", {}),
       adjust,
@@ -273,17 +273,17 @@ Table customer_orders() {
                    query_in("customer_number", "customerNumber"), from, to,
                    changed_since("changed_at", "modifiedDateFrom")}),
   };
-  t.detail = 0;
+  t.detail = "by number";
   t.key = {"order_number"};
   t.writes = {
       keyed({"order_number_external"}, insert("place", "POST", "/CustomerOrders",
              {field("orderHeader.orderType", "order_type"),
               field("orderHeader.orderNumberExternal", "order_number_external"),
-              field("orderHeader.customerNumber", "customer_number", true),
+              field("orderHeader.customerNumber", "customer_number", kRequired),
               field("orderHeader.askedDeliveryDate", "asked_delivery_date"),
               field("orderHeader.partialDelivery", "partial_delivery"),
               field("orderHeader.freightFree", "freight_free"),
-              field("orderRows", "order_rows", true)},
+              field("orderRows", "order_rows", kRequired)},
              "",
              {{"order_number", "orderHeader.orderNumber"}, {"order_number_external", "orderHeader.orderNumberExternal"},
               {"order_type", "orderHeader.orderType"}, {"order_status", "orderHeader.orderStatus"},
@@ -292,7 +292,7 @@ Table customer_orders() {
               {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}})),
   };
   // A retried sync must not place an order twice: look its external number up first.
-  t.conflict = ConflictCheck{"order_number_external", 1};
+  t.conflict = conflict_lookup("order_number_external", "list");
   t.no_delete_reason = "orders are cancelled in the ERP; the API cannot delete them";
   t.est_rows = 5000;
   return t;
@@ -332,8 +332,8 @@ class Extend : public Api {
 
 }  // namespace
 
-const Api* extend_api() {
-  static const Extend api;
+Api* extend_api() {
+  static Extend api;
   return &api;
 }
 

@@ -121,7 +121,20 @@ class Api {
   virtual void forget_login(Session& session) const;
 };
 
+// The registered APIs (src/apis/registry.cpp), each resolved once by
+// resolve_references when the registry is first used.
 const std::vector<const Api*>& all_apis();
 const Api* find_api(const std::string& name);
+
+// Resolves every endpoint the API's tables name (Table::detail,
+// ConflictCheck::endpoint) to its index, and checks every other name a
+// declaration uses: columns in bindings, partitions, supplements, sorts,
+// fills, keys, write rules and conflict checks; path placeholders (bound by a
+// binding, a column or a declared option); a write rule's option. Returns one
+// line per dangling or duplicate name; empty when everything resolves.
+std::vector<std::string> resolve_references(Api& api);
+// What resolve_references found in the registered APIs: empty, or the
+// extension refuses to work (the unit tests check it is empty).
+const std::vector<std::string>& declaration_problems();
 
 }  // namespace cfdw

@@ -169,6 +169,20 @@ struct BodyField {
   std::string join;
 };
 
+// A table's read endpoint named in a declaration ("by id"). The registry
+// resolves the name once (resolve_references in api.h); the engine uses the
+// index, which the reference converts to (-1: none, or not resolved).
+struct EndpointRef {
+  std::string name;
+  int index = -1;
+
+  EndpointRef() = default;
+  EndpointRef(const char* n) : name(n) {}  // NOLINT: declarations write t.detail = "by id"
+  EndpointRef(std::string n) : name(std::move(n)) {}  // NOLINT
+  EndpointRef(int) = delete;  // endpoints are named, never numbered
+  operator int() const { return index; }  // NOLINT
+};
+
 enum class WriteKind { Insert, Update, Delete };
 const char* kind_sql(WriteKind k);  // "INSERT", "UPDATE", "DELETE"
 
@@ -181,6 +195,9 @@ struct WriteRule {
   // assigned the constant `value`.
   std::vector<std::string> columns;
   std::string delta_column;
+  // The error (23502) when the delta column is NULL in the old or new row:
+  // "cannot adjust a NULL quantity by a difference".
+  std::string null_delta_message;
   std::string value_column, value;
   std::string method = "POST";
   std::string path;                  // {column} placeholders from the row (old key or new value)
@@ -217,7 +234,7 @@ struct WriteRule {
 // the insert when the remote has it.
 struct ConflictCheck {
   std::string column;    // "email"
-  int endpoint = -1;     // read endpoint used for the lookup (its binding on `column`)
+  EndpointRef endpoint;  // read endpoint used for the lookup (its binding on `column`)
   bool ignore_case = false;  // the remote treats values differing only in case as the same (emails)
   // Further key columns: a remote row conflicts only when each of them the new
   // row gives (non-NULL) is equal too (numbers compared as numbers). Those the
@@ -229,7 +246,7 @@ struct Table {
   std::string name;                 // resource name without the API prefix: "inventory"
   std::vector<Column> columns;
   std::vector<Endpoint> reads;      // in order of preference; the first usable one is chosen
-  int detail = -1;                  // endpoint fetching one full row by key, for detail columns
+  EndpointRef detail;               // endpoint fetching one full row by key, for detail columns
   std::vector<std::string> key;     // columns identifying a row for UPDATE/DELETE
   std::vector<std::string> required;  // one of these must be constrained (= / IN), else an error
   std::string required_hint;        // how to supply it

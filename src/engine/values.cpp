@@ -107,8 +107,13 @@ std::string substitute_config(const std::string& s, const Config& cfg) {
     const size_t close = open == std::string::npos ? open : s.find('}', open + 1);
     if (close == std::string::npos) break;
     auto it = cfg.options.find(s.substr(open + 1, close - open - 1));
-    out.append(s, i, (it == cfg.options.end() ? close + 1 : open) - i);
-    if (it != cfg.options.end()) out += it->second;
+    if (it == cfg.options.end()) {  // not a placeholder: keep the brace, look on after it
+      out.append(s, i, open + 1 - i);
+      i = open + 1;
+      continue;
+    }
+    out.append(s, i, open - i);
+    out += it->second;
     i = close + 1;
   }
   out.append(s, i, std::string::npos);
