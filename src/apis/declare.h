@@ -44,7 +44,7 @@ inline OptionDef required(OptionDef o) {
 }
 
 inline Column col(std::string name, ColType type, std::string path, ColumnFlag flag = ColumnFlag::kNone,
-                  Decode decode = Decode::Plain) {
+                  Format decode = Format::Plain) {
   Column c;
   c.name = std::move(name);
   c.type = type;
@@ -91,13 +91,13 @@ inline Binding query_in(std::string column, std::string param) {
   return b;
 }
 // A lower (>=, >) or upper (<=, <) bound.
-inline Binding lower(std::string column, std::string param, ValueFormat f = ValueFormat::Plain) {
+inline Binding lower(std::string column, std::string param, Format f = Format::Plain) {
   Binding b = query_eq(std::move(column), std::move(param));
   b.ops = kGe | kGt;
   b.format = f;
   return b;
 }
-inline Binding upper(std::string column, std::string param, ValueFormat f = ValueFormat::Plain) {
+inline Binding upper(std::string column, std::string param, Format f = Format::Plain) {
   Binding b = query_eq(std::move(column), std::move(param));
   b.ops = kLe | kLt;
   b.format = f;
@@ -120,7 +120,7 @@ inline Endpoint endpoint(std::string name, std::string method, std::string path,
 enum Need { kOptional, kRequired };
 
 inline BodyField field(std::string key, std::string column, Need need = kOptional,
-                       json::WriteFormat format = json::WriteFormat::Plain) {
+                       Format format = Format::Plain) {
   BodyField f;
   f.key = std::move(key);
   f.column = std::move(column);
@@ -128,7 +128,7 @@ inline BodyField field(std::string key, std::string column, Need need = kOptiona
   f.format = format;
   return f;
 }
-inline BodyField field(std::string key, std::string column, json::WriteFormat format) {
+inline BodyField field(std::string key, std::string column, Format format) {
   return field(std::move(key), std::move(column), kOptional, format);
 }
 inline BodyField constant(std::string key, std::string json_text) {

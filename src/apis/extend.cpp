@@ -48,7 +48,7 @@ Endpoint one(const std::string& name, const std::string& path, const std::string
 // The API takes date-times in UTC as YYYY-MM-DDTHH:MM:SS ("fully qualified utc
 // format"); timestamptz values are rendered in UTC.
 Binding changed_since(const std::string& column, const std::string& param) {
-  return lower(column, param, ValueFormat::IsoSeconds);
+  return lower(column, param, Format::IsoSeconds);
 }
 
 // Matches a text the remote compares loosely (case-insensitively): a superset.
@@ -148,7 +148,7 @@ Table products() {
       one("by number", "/Products/{product_number}", "product_number"),
       offset_list("/Products", {loose_eq("name", "productName"), query_eq("warehouse", "warehouse"),
                                 remote_bound(changed_since("changed_at", "modifiedDateFrom")),
-                                remote_bound(upper("changed_at", "modifiedDateTo", ValueFormat::IsoSeconds))}),
+                                remote_bound(upper("changed_at", "modifiedDateTo", Format::IsoSeconds))}),
   };
   t.no_delete_reason = "products are read-only through the API";
   t.est_rows = 5000;
@@ -200,7 +200,7 @@ Table customers() {
   Table t;
   t.name = "customers";
   Column credit_limit = col("credit_limit", ColType::Numeric, "creditLimit");
-  credit_limit.write_format = json::WriteFormat::String;  // the API keeps it as a decimal string
+  credit_limit.write_format = Format::String;  // the API keeps it as a decimal string
   t.columns = {
       col("customer_number", ColType::Text, "customerNumber"),
       col("name", ColType::Text, "name"),
@@ -261,8 +261,8 @@ Table customer_orders() {
   // orderDate is a date-time in the ERP's own time zone: the bounds widen by a
   // day so that no offset makes the remote return less; PostgreSQL applies the
   // exact range.
-  Binding from = lower("order_date", "orderDateFrom", ValueFormat::IsoDayBefore);
-  Binding to = upper("order_date", "orderDateTo", ValueFormat::IsoDayAfter);
+  Binding from = lower("order_date", "orderDateFrom", Format::IsoDayBefore);
+  Binding to = upper("order_date", "orderDateTo", Format::IsoDayAfter);
   from.exact = to.exact = false;
   Endpoint by_number = one("by number", "/CustomerOrders/{order_number}", "order_number");
   by_number.has_detail = true;

@@ -60,13 +60,13 @@ void sort_by(Endpoint& e, std::vector<std::pair<std::string, std::string>> sorts
 
 // A time the API sets, sent as a string of epoch seconds.
 Column epoch(std::string name, std::string path) {
-  return col(std::move(name), ColType::TimestampTz, std::move(path), ColumnFlag::kReadOnly, Decode::EpochSeconds);
+  return col(std::move(name), ColType::TimestampTz, std::move(path), ColumnFlag::kReadOnly, Format::EpochSeconds);
 }
 
 // A column only the single-object endpoint returns; read-only unless the API takes it on writes.
 enum Writable { kReadOnly, kWritable };
 Column detail_col(std::string name, ColType type, std::string path, Writable writable = kReadOnly,
-                  Decode decode = Decode::Plain) {
+                  Format decode = Format::Plain) {
   Column c = col(std::move(name), type, std::move(path), ColumnFlag::kDetail, decode);
   if (writable == kReadOnly) c.flags |= unsigned(ColumnFlag::kReadOnly);
   return c;
@@ -119,7 +119,7 @@ Column write_only(std::string name, ColType type, std::string path) {
 Column filter(std::string name, ColType type) { return col(std::move(name), type, "", ColumnFlag::kEcho); }
 
 BodyField yn(std::string key, std::string column) {
-  return field(std::move(key), std::move(column), json::WriteFormat::BoolYN);
+  return field(std::move(key), std::move(column), Format::BoolYN);
 }
 
 // The product search `q` looked for in the fields whose flag is Y, sent for
@@ -132,7 +132,7 @@ std::vector<Binding> search_in(const std::string& column, const std::string& fla
   eq.exact = false;
   Binding like = eq;
   like.ops = kLike | kILike;
-  like.format = ValueFormat::LikeCore;
+  like.format = Format::LikeCore;
   return {eq, like};
 }
 
@@ -143,12 +143,12 @@ Table products() {
   Table t;
   t.name = "products";
   Column free_shipping = detail_col("free_shipping", ColType::Bool, "free_shipping", kWritable);
-  free_shipping.write_format = json::WriteFormat::BoolYN;  // "Y" / "N"
+  free_shipping.write_format = Format::BoolYN;  // "Y" / "N"
   // The list filters by it (free_shipping=Y/N) without returning it: a row
   // found through that filter takes the condition's value.
   free_shipping.flags |= unsigned(ColumnFlag::kFill);
-  Column avail_since = detail_col("avail_since", ColType::TimestampTz, "avail_since", kWritable, Decode::EpochSeconds);
-  avail_since.write_format = json::WriteFormat::EpochSeconds;
+  Column avail_since = detail_col("avail_since", ColType::TimestampTz, "avail_since", kWritable, Format::EpochSeconds);
+  avail_since.write_format = Format::EpochSeconds;
   t.columns = {
       col("product_id", ColType::Int8, "product_id", ColumnFlag::kReadOnly),
       col("product", ColType::Text, "product"),
@@ -237,7 +237,7 @@ Table products() {
   Binding tree = query_eq("category_tree", "cid");
   tree.extra = {{"subcats", "Y"}};
   Binding free = query_eq("free_shipping", "free_shipping");
-  free.format = ValueFormat::YN;
+  free.format = Format::BoolYN;
   for (auto& b : std::vector<Binding>{lower("amount", "amount_from"), upper("amount", "amount_to"),
                                       lower("price", "price_from"), upper("price", "price_to"), in_category,
                                       main_category, tree, query_in("status", "status"), free,
@@ -269,7 +269,7 @@ Table products() {
       field("lang_code", "lang_code"),
       field("page_title", "page_title"),
       field("meta_description", "meta_description"),
-      field("avail_since", "avail_since", json::WriteFormat::EpochSeconds),
+      field("avail_since", "avail_since", Format::EpochSeconds),
       field("main_pair", "main_pair"),
       field("main_pair.detailed.image_path", "image_path"),
       field("image_pairs", "image_pairs"),
@@ -349,7 +349,7 @@ Table orders() {
       detail_col("discount", ColType::Numeric, "discount"),
       detail_col("shipping_cost", ColType::Numeric, "shipping_cost"),
       detail_col("notes", ColType::Text, "notes"),
-      detail_col("updated_at", ColType::TimestampTz, "updated_at", kReadOnly, Decode::EpochSeconds),
+      detail_col("updated_at", ColType::TimestampTz, "updated_at", kReadOnly, Format::EpochSeconds),
   };
   add_address(t.columns, "b_", false, false);
   add_address(t.columns, "s_", false, false);

@@ -155,8 +155,8 @@ Table inventory_movements() {
   // startDate/endDate are dates the remote compares in its own time zone: a
   // bound widens by a day so no offset makes the remote return less;
   // PostgreSQL applies the exact range.
-  Binding from = lower("created_at", "startDate", ValueFormat::DateDayBefore);
-  Binding to = upper("created_at", "endDate", ValueFormat::DateDayAfter);
+  Binding from = lower("created_at", "startDate", Format::DateDayBefore);
+  Binding to = upper("created_at", "endDate", Format::DateDayAfter);
   from.exact = to.exact = false;
   t.reads = {list("/inventory/movements", {query_eq("product_id", "productId"),
                                            query_eq("warehouse_id", "warehouseId"), query_eq("type", "type"), from,
@@ -191,7 +191,7 @@ Table products() {
       raw(),
   };
   Binding physical = query_eq("is_physical", "isPhysical");
-  physical.format = ValueFormat::TrueFalse;
+  physical.format = Format::BoolTrueFalse;
   t.reads = {
       one("by id", "/products/id/{id}", "id"),
       one("by sku", "/products/sku/{sku}", "sku"),
@@ -273,13 +273,13 @@ Table documents() {
       raw(),
   };
   Binding open = query_eq("open", "open");
-  open.format = ValueFormat::TrueFalse;
+  open.format = Format::BoolTrueFalse;
   Binding from = query_eq("date", "startDate");
   from.ops = kGe | kGt | kEq;
-  from.format = ValueFormat::Date;
+  from.format = Format::Date;
   Binding to = query_eq("date", "endDate");
   to.ops = kLe | kLt | kEq;
-  to.format = ValueFormat::Date;
+  to.format = Format::Date;
   t.reads = {
       one("by id", "/documents/id/{id}", "id"),
       list("/documents", {query_eq("type", "type"), query_eq("client_id", "clientId"), from, to,

@@ -111,9 +111,9 @@ Table categories() {
 Table stock() {
   Table t;
   t.name = "stock";
-  Column qty = col("qty", ColType::Int4, "qty|stock_qty", ColumnFlag::kNone, Decode::MinusOneNull);
+  Column qty = col("qty", ColType::Int4, "qty|stock_qty", ColumnFlag::kNone, Format::MinusOneNull);
   qty.write_path = "stock_qty";
-  qty.write_format = json::WriteFormat::MinusOneNull;
+  qty.write_format = Format::MinusOneNull;
   t.columns = {
       col("id", ColType::Int8, "id"),
       col("shop_id", ColType::Int8, "shop_id", ColumnFlag::kReadOnly),
@@ -150,8 +150,8 @@ Table stock() {
         field("weight", "weight", kRequired),
         field("size", "size"),
         field("color", "color"),
-        field("published", "published", json::WriteFormat::Bool10),
-        field("stock_qty", "qty", json::WriteFormat::MinusOneNull),
+        field("published", "published", Format::Bool10),
+        field("stock_qty", "qty", Format::MinusOneNull),
         field("_tags", "tags"),
         field("_external_id", "external_id"),
         field("_imageData", "image_data"),

@@ -47,33 +47,12 @@ struct Column {
   ColType type;
   std::string path;   // JSON dot path in a row; alternatives separated by '|' ("visibleId|id")
   unsigned flags = 0;
-  Decode decode = Decode::Plain;
+  Format decode = Format::Plain;
   // Writes: key path in the request body (default: the first read path) and format.
   std::string write_path;
-  json::WriteFormat write_format = json::WriteFormat::Plain;
+  Format write_format = Format::Plain;
 
   bool has(ColumnFlag f) const { return (flags & unsigned(f)) != 0; }
-};
-
-// How a value is rendered into a path or query string.
-enum class ValueFormat {
-  Plain,      // PostgreSQL's text output as is
-  TrueFalse,  // boolean as true/false
-  YN,         // boolean as Y/N
-  Date,       // date or timestamp as YYYY-MM-DD
-  IsoSeconds, // timestamp(tz) as YYYY-MM-DDTHH:MM:SS (UTC)
-  // Bounds on a date column that the remote compares with date-times in its
-  // own time zone: a date widens by a day, to the first second of the day
-  // before (lower bound) or the last second of the day after (upper bound), so
-  // no zone offset makes the remote return less. Timestamps as IsoSeconds.
-  IsoDayBefore,
-  IsoDayAfter,
-  // The same widening for an API that takes dates only (YYYY-MM-DD): a bound
-  // on a timestamp column becomes the day before (lower) or after (upper).
-  DateDayBefore,
-  DateDayAfter,
-  EpochSeconds,
-  LikeCore,   // a LIKE/ILIKE pattern reduced to its longest literal run
 };
 
 enum class BindTo { Path, Query };
@@ -84,7 +63,7 @@ struct Binding {
   unsigned ops = kEq;          // operators taken (kEq|kIn, kGe|kGt for a lower bound, ...)
   BindTo to = BindTo::Query;
   std::string param;           // query parameter, or {name} in the endpoint's path
-  ValueFormat format = ValueFormat::Plain;
+  Format format = Format::Plain;
   // Several values (IN): 0 = one request series per value; n > 0 = the
   // parameter repeated, n values a request.
   int chunk = 0;
@@ -160,7 +139,7 @@ struct Endpoint {
 struct BodyField {
   std::string key;      // dot path in the body object
   std::string column;   // source column (empty: `constant`)
-  json::WriteFormat format = json::WriteFormat::Plain;
+  Format format = Format::Plain;
   std::string constant; // JSON text of a constant
   bool required = false;  // the write fails naming the column when it is NULL
   bool skip_null = true;  // leave the key out when the value is NULL

@@ -228,7 +228,7 @@ Table shop_table() {
   rename.kind = WriteKind::Update;
   rename.name = "rename";
   rename.path = "/rename";
-  rename.body = {BodyField{"id", "id", json::WriteFormat::Plain, "", true}, BodyField{"name", "name"}};
+  rename.body = {BodyField{"id", "id", Format::Plain, "", true}, BodyField{"name", "name"}};
   rename.fixed = {{"shop_id", "{shop_id}"}};
   t.writes = {add, rename};
   return t;
