@@ -1,10 +1,12 @@
-// commerce_fdw: short-hands for declaring an API's tables (see engine/schema.h).
+// commerce_fdw: short-hands for declaring an API's options and tables by name
+// (see engine/api.h, engine/schema.h and docs/architecture.md "Declarations").
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "engine/api.h"
 #include "engine/schema.h"
 #include "engine/session.h"
 
