@@ -97,12 +97,12 @@ void validate_options(List* options, Oid catalog) {
                     errhint("Put every secret option in the secret file, one key=value a line, or give them inline "
                             "without \"secret\".")));
   if (place == kOnServer && !option_value(options, "api")) {
-    // "Use OPTIONS (api 'glance'), 'extend', 'gcommerce' or 'glocher'."
+    // "Use OPTIONS (api '...') with one of: glance, extend, gcommerce, glocher."
     char* hint = nullptr;
     if (!guarded([&] {
           const std::vector<std::string> names = api_names();
-          std::string h = "Use OPTIONS (api '" + names.front() + "')";
-          for (size_t i = 1; i < names.size(); ++i) h += (i + 1 == names.size() ? " or '" : ", '") + names[i] + "'";
+          std::string h = "Use OPTIONS (api '...') with one of: ";
+          for (size_t i = 0; i < names.size(); ++i) h += (i ? ", " : "") + names[i];
           hint = pstrdup_nothrow(h + ".");
           if (!hint) throw std::bad_alloc();
         }))
