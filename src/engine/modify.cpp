@@ -226,6 +226,11 @@ Error Writer::not_sent(const Error& e, const std::string& key) {
   return report(e);
 }
 
+Error Writer::not_sent(const Error& e, const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) ledger_.add(WriteOutcome::NotApplied, k);
+  return not_sent(e, std::string());
+}
+
 ApiResult Writer::send(const ApiRequest& r, const std::vector<std::string>& keys) {
   in_flight_ = keys;
   ApiResult res;
@@ -445,24 +450,31 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
   return true;
 }
 
+ApiResult Writer::send_items(const std::vector<std::string>& items, const Row& first_row,
+                             const std::vector<std::string>& keys, bool expect_data) {
+  ApiRequest r;
+  try {
+    r.path = render_path(first_row, Row());
+  } catch (const Error& e) {
+    throw not_sent(e, keys);
+  }
+  std::string joined;
+  for (size_t i = 0; i < items.size(); ++i) joined += (i ? "," : "") + items[i];
+  r.method = w_.method;
+  r.idempotent = false;
+  r.expect_data = expect_data;
+  r.body = batch_body(joined);
+  return send(r, keys);
+}
+
 void Writer::send_batch() {
   if (queued_items_.empty()) return;
-  std::string items;
-  for (size_t i = 0; i < queued_items_.size(); ++i) items += (i ? "," : "") + queued_items_[i];
-  ApiRequest r;
-  r.method = w_.method;
-  std::vector<std::string> keys;
-  try {
-    r.path = render_path(queued_rows_.front(), Row());
-  } catch (const Error& e) {
-    throw not_sent(e, std::string());
-  }
-  r.idempotent = false;
-  r.body = batch_body(items);
+  std::vector<std::string> items, keys;
+  items.swap(queued_items_);
   keys.swap(queued_keys_);
-  queued_items_.clear();
+  const Row first = queued_rows_.front();
   queued_rows_.clear();
-  send(r, keys);
+  send_items(items, first, keys, false);
 }
 
 void Writer::flush() { send_batch(); }
@@ -482,20 +494,13 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
     ++seq_;
     keys.push_back(row_key(row, Row()));
   }
-  std::string items;
-  ApiRequest r;
+  std::vector<std::string> items;
   try {
-    for (size_t i = 0; i < rows.size(); ++i) items += (i ? "," : "") + item_json(rows[i], Row(), std::nullopt);
-    r.path = render_path(rows.front(), Row());
+    for (const Row& row : rows) items.push_back(item_json(row, Row(), std::nullopt));
   } catch (const Error& e) {
-    for (const std::string& k : keys) ledger_.add(WriteOutcome::NotApplied, k);
-    throw not_sent(e, std::string());
+    throw not_sent(e, keys);
   }
-  r.method = w_.method;
-  r.idempotent = false;
-  r.expect_data = expects_data();
-  r.body = batch_body(items);
-  ApiResult res = send(r, keys);
+  ApiResult res = send_items(items, rows.front(), keys, expects_data());
   const json::Value* arr = json::get(res.doc.root(), w_.result);
   try {
     for (size_t i = 0; i < rows.size(); ++i) {
