@@ -372,15 +372,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     if (IsA(e, Const)) {
       Const* c = reinterpret_cast<Const*>(e);
       known[i] = true;
-      if (c->constisnull) {
-        counts[i] = 0;
-      } else if (st->arrays[i] == '1') {
-        values[i] = array_to_canonical(c->constvalue, &counts[i]);
-      } else {
-        counts[i] = 1;
-        values[i] = static_cast<char**>(palloc(sizeof(char*)));
-        values[i][0] = datum_to_canonical(c->constvalue, c->consttype);
-      }
+      values[i] = canonical_values(c->constvalue, c->constisnull, c->consttype, st->arrays[i] == '1', &counts[i]);
     }
     ++i;
   }
@@ -392,11 +384,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     ScanPlan plan = ScanPlan::deserialize(plan_text);
     std::vector<std::optional<CondValues>> vals(n);
     for (int k = 0; k < n; ++k) {
-      if (!known[k]) continue;
-      CondValues cv;
-      for (int j = 0; j < counts[k]; ++j)
-        cv.values.push_back(values[k][j] ? std::optional<std::string>(values[k][j]) : std::nullopt);
-      vals[k] = cv;
+      if (known[k]) vals[k] = to_cond_values(values[k], counts[k]);
     }
     Config cfg = make_config(d, NIL, InvalidOid);
     std::string all;
