@@ -1,4 +1,6 @@
-// commerce_fdw engine: writes (see modify.h).
+// commerce_fdw engine: writes (see modify.h) — the ledger of a statement's rows by
+// outcome, and Writer: bodies, paths, batching, sending, what comes back.
+// Which rule a statement uses: modify_rule.cpp.
 #include "engine/modify.h"
 
 #include <algorithm>
@@ -15,26 +17,6 @@ namespace {
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-// "SET quantity = quantity ± n, or SET location, quantity" for messages.
-std::string describe_update_rules(const Table& t) {
-  std::string s;
-  for (const auto& w : t.writes) {
-    if (w.kind != WriteKind::Update) continue;
-    std::string one;
-    if (!w.value_column.empty()) {
-      one = w.value_column + " = '" + w.value + "'";
-    } else if (!w.delta_column.empty()) {
-      one = w.delta_column + " = " + w.delta_column + " ± n";
-    } else {
-      for (const auto& c : w.columns) one += (one.empty() ? "" : ", ") + c;
-      if (w.columns.empty()) one = "any writable column";
-    }
-    if (!s.empty()) s += "; or ";
-    s += one;
-  }
-  return s;
 }
 
 // A key value in an outcome report: as is when plain, else double-quoted;
@@ -109,62 +91,6 @@ std::string WriteLedger::describe(const std::string& label) const {
   return out;
 }
 
-int choose_write_rule(const Table& table, const std::string& relname, WriteKind kind, const UpdateShape* shape,
-                      std::string* why, const std::map<std::string, std::string>* options) {
-  bool any = false;
-  // A rule tied to an option set to its value wins over the rules tied to none.
-  auto option_set = [&](const WriteRule& w) {
-    if (!options) return false;
-    auto it = options->find(w.option);
-    return it != options->end() && it->second == w.option_value;
-  };
-  bool chosen_by_option = false;
-  for (const auto& w : table.writes)
-    if (w.kind == kind && !w.option.empty() && option_set(w)) chosen_by_option = true;
-  for (int i = 0; i < int(table.writes.size()); ++i) {
-    const WriteRule& w = table.writes[i];
-    if (w.kind != kind) continue;
-    if (w.option.empty() ? chosen_by_option : !option_set(w)) continue;
-    any = true;
-    if (kind != WriteKind::Update || !shape) return i;
-    bool fits = true;
-    for (const auto& c : shape->changed) {
-      if (!w.columns.empty() && !contains(w.columns, c)) fits = false;
-      // A column the API sets itself (an id, a creation time) is never sent.
-      const Column* col = table.column(c);
-      if (!col || col->has(ColumnFlag::kReadOnly) || col->has(ColumnFlag::kRaw) || col->has(ColumnFlag::kEcho))
-        fits = false;
-    }
-    if (!w.delta_column.empty()) {
-      if (!contains(shape->delta, w.delta_column)) fits = false;
-      // every other changed column must also be a delta-free part of the rule: only the delta column may change
-      if (shape->changed.size() != 1) fits = false;
-    }
-    if (!w.value_column.empty()) {
-      bool found = false;
-      for (const auto& [col, val] : shape->constants)
-        if (col == w.value_column) found = val && *val == w.value;
-      // a value only known at execution is checked then
-      if (!found && !contains(shape->changed, w.value_column)) fits = false;
-      if (!found) {
-        for (const auto& [col, val] : shape->constants)
-          if (col == w.value_column) fits = false;
-      }
-    }
-    if (fits) return i;
-  }
-  if (!any) {
-    if (kind == WriteKind::Delete && !table.no_delete_reason.empty())
-      *why = "cannot delete from foreign table \"" + relname + "\": " + table.no_delete_reason;
-    else
-      *why = std::string("foreign table \"") + relname + "\" does not support " + kind_sql(kind);
-  } else {
-    *why = "this UPDATE of foreign table \"" + relname + "\" cannot be sent to the API; it can change: " +
-           describe_update_rules(table);
-  }
-  return -1;
-}
-
 Writer::Writer(Session& session, const Table& table, int rule, int batch, bool returning,
                std::vector<std::string> changed)
     : session_(session), table_(table), rule_(rule), w_(table.writes.at(rule)),
@@ -224,6 +150,11 @@ Error Writer::not_sent(const Error& e, const std::string& key) {
   queued_rows_.clear();
   if (!key.empty()) ledger_.add(WriteOutcome::NotApplied, key);
   return report(e);
+}
+
+Error Writer::not_sent(const Error& e, const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) ledger_.add(WriteOutcome::NotApplied, k);
+  return not_sent(e, std::string());
 }
 
 ApiResult Writer::send(const ApiRequest& r, const std::vector<std::string>& keys) {
@@ -445,24 +376,31 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
   return true;
 }
 
+ApiResult Writer::send_items(const std::vector<std::string>& items, const Row& first_row,
+                             const std::vector<std::string>& keys, bool expect_data) {
+  ApiRequest r;
+  try {
+    r.path = render_path(first_row, Row());
+  } catch (const Error& e) {
+    throw not_sent(e, keys);
+  }
+  std::string joined;
+  for (size_t i = 0; i < items.size(); ++i) joined += (i ? "," : "") + items[i];
+  r.method = w_.method;
+  r.idempotent = false;
+  r.expect_data = expect_data;
+  r.body = batch_body(joined);
+  return send(r, keys);
+}
+
 void Writer::send_batch() {
   if (queued_items_.empty()) return;
-  std::string items;
-  for (size_t i = 0; i < queued_items_.size(); ++i) items += (i ? "," : "") + queued_items_[i];
-  ApiRequest r;
-  r.method = w_.method;
-  std::vector<std::string> keys;
-  try {
-    r.path = render_path(queued_rows_.front(), Row());
-  } catch (const Error& e) {
-    throw not_sent(e, std::string());
-  }
-  r.idempotent = false;
-  r.body = batch_body(items);
+  std::vector<std::string> items, keys;
+  items.swap(queued_items_);
   keys.swap(queued_keys_);
-  queued_items_.clear();
+  const Row first = queued_rows_.front();
   queued_rows_.clear();
-  send(r, keys);
+  send_items(items, first, keys, false);
 }
 
 void Writer::flush() { send_batch(); }
@@ -482,20 +420,13 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
     ++seq_;
     keys.push_back(row_key(row, Row()));
   }
-  std::string items;
-  ApiRequest r;
+  std::vector<std::string> items;
   try {
-    for (size_t i = 0; i < rows.size(); ++i) items += (i ? "," : "") + item_json(rows[i], Row(), std::nullopt);
-    r.path = render_path(rows.front(), Row());
+    for (const Row& row : rows) items.push_back(item_json(row, Row(), std::nullopt));
   } catch (const Error& e) {
-    for (const std::string& k : keys) ledger_.add(WriteOutcome::NotApplied, k);
-    throw not_sent(e, std::string());
+    throw not_sent(e, keys);
   }
-  r.method = w_.method;
-  r.idempotent = false;
-  r.expect_data = expects_data();
-  r.body = batch_body(items);
-  ApiResult res = send(r, keys);
+  ApiResult res = send_items(items, rows.front(), keys, expects_data());
   const json::Value* arr = json::get(res.doc.root(), w_.result);
   try {
     for (size_t i = 0; i < rows.size(); ++i) {

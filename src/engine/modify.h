@@ -113,13 +113,21 @@ class Writer {
   void add_fixed(json::Builder* b) const;
   std::string batch_body(const std::string& items) const;  // items: comma-separated JSON objects
   void decode_result(const json::Value& obj, Row* row) const;
+  // Sends queued rows as one batched request.
   void send_batch();
+  // One batched request of `items` (JSON objects) carrying the rows `keys`,
+  // its path from the first row: the batch send of write() and write_batch().
+  // A failure before it goes out leaves these rows and every queued one not
+  // applied; then as send().
+  ApiResult send_items(const std::vector<std::string>& items, const Row& first_row,
+                       const std::vector<std::string>& keys, bool expect_data);
   bool lookup(const Row& new_row);  // exists() without the bookkeeping
   // The name of a row in outcome reports (its key values, else "row N").
   std::string row_key(const Row& new_row, const Row& old_row) const;
   // Records this row and every queued row as not applied (never sent) and
   // returns report(e): for failures before a request went out.
   Error not_sent(const Error& e, const std::string& key);
+  Error not_sent(const Error& e, const std::vector<std::string>& keys);  // the same for the rows `keys`
   // Sends r carrying `keys`; records their outcome; throws report() on failure.
   ApiResult send(const ApiRequest& r, const std::vector<std::string>& keys);
 

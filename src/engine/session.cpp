@@ -33,23 +33,64 @@ const char* sqlstate_for_status(long status) {
 
 namespace {
 
-// Identical GET responses reused within cache_ttl_ms (per backend).
-struct CacheEntry {
-  double at_ms;
-  long status;
-  std::string body;
-};
-std::unordered_map<std::string, CacheEntry>& response_cache() {
-  static std::unordered_map<std::string, CacheEntry> cache;
-  return cache;
-}
-
 std::unordered_map<std::string, std::string>& login_states() {
   static std::unordered_map<std::string, std::string> states;
   return states;
 }
 
 }  // namespace
+
+ResponseCache& response_cache() {
+  static ResponseCache cache;
+  return cache;
+}
+
+void ResponseCache::erase(Map::iterator it) {
+  bytes_ -= it->first.size() + it->second.entry.body.size();
+  order_.erase(it->second.order);
+  entries_.erase(it);
+}
+
+void ResponseCache::sweep(double now_ms) {
+  if (now_ms < next_sweep_ms_) return;
+  next_sweep_ms_ = now_ms + 1000;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    auto next = std::next(it);
+    if (it->second.entry.expires_ms < now_ms) erase(it);
+    it = next;
+  }
+}
+
+const ResponseCache::Entry* ResponseCache::find(const std::string& key, double now_ms, double ttl_ms) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return nullptr;
+  const Entry& e = it->second.entry;
+  if (e.expires_ms < now_ms) {
+    erase(it);
+    return nullptr;
+  }
+  return now_ms - e.at_ms <= ttl_ms ? &e : nullptr;
+}
+
+void ResponseCache::put(const std::string& key, double now_ms, double ttl_ms, long status, std::string body) {
+  sweep(now_ms);
+  if (auto it = entries_.find(key); it != entries_.end()) erase(it);
+  const size_t size = key.size() + body.size();
+  if (size > max_bytes_ || max_entries_ == 0) return;
+  while (!order_.empty() && (entries_.size() + 1 > max_entries_ || bytes_ + size > max_bytes_))
+    erase(entries_.find(order_.front()));
+  order_.push_back(key);
+  Slot& slot = entries_[key];
+  slot.entry = Entry{now_ms, now_ms + ttl_ms, status, std::move(body)};
+  slot.order = std::prev(order_.end());
+  bytes_ += size;
+}
+
+void ResponseCache::clear() {
+  entries_.clear();
+  order_.clear();
+  bytes_ = 0;
+}
 
 Session::Session(const Api& api, Config config, HttpClient& client, RateLimiter* limiter,
                  ServerStats* stats, HttpHooks hooks)
@@ -194,11 +235,10 @@ void Session::prepare(const std::vector<ApiRequest>& reqs, Prepared* p) {
   for (size_t i = 0; i < reqs.size(); ++i) {
     HttpRequest h = to_http(reqs[i]);
     if (config_.cache_ttl_ms > 0 && h.method == "GET") {
-      auto it = cache.find(h.url + '\n' + config_.user);
-      if (it != cache.end() && now - it->second.at_ms <= double(config_.cache_ttl_ms)) {
+      if (const ResponseCache::Entry* e = cache.find(h.url + '\n' + config_.user, now, double(config_.cache_ttl_ms))) {
         HttpResponse cached;
-        cached.status = it->second.status;
-        cached.body = it->second.body;
+        cached.status = e->status;
+        cached.body = e->body;
         p->out[i] = finish(reqs[i], std::move(cached));
         continue;
       }
@@ -285,7 +325,7 @@ void Session::complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::ve
     }
     // Only answers that carried no error are reused.
     if (cacheable && !out[i].not_found)
-      cache[key] = CacheEntry{monotonic_ms(), status, std::move(body)};
+      cache.put(key, monotonic_ms(), double(config_.cache_ttl_ms), status, std::move(body));
   }
 }
 

@@ -33,7 +33,8 @@ struct ScanExec {
   }
 };
 
-struct ScanState {
+// A scan's executor state (its fdw_state).
+struct CfdwScanState {
   RelDesc* desc;
   Owned<ScanExec>* exec;
   List* value_states;   // ExprState* per fdw_expr
@@ -51,7 +52,30 @@ struct ScanState {
   double wait_ms;
 };
 
-ScanState* state_of(ForeignScanState* node) { return static_cast<ScanState*>(node->fdw_state); }
+CfdwScanState* state_of(ForeignScanState* node) { return static_cast<CfdwScanState*>(node->fdw_state); }
+
+// A condition's value in canonical text: none for NULL, the elements of an
+// array (`is_array`: IN lists, @>), else the one value; *count gets how many.
+// PostgreSQL work (output functions may raise): outside guarded().
+char** canonical_values(Datum value, bool isnull, Oid type, bool is_array, int* count) {
+  if (isnull) {
+    *count = 0;
+    return nullptr;
+  }
+  if (is_array) return array_to_canonical(value, count);
+  *count = 1;
+  char** out = static_cast<char**>(palloc(sizeof(char*)));
+  out[0] = datum_to_canonical(value, type);
+  return out;
+}
+
+// The engine's view of canonical_values() output (nullptr elements: SQL NULL). C++ only.
+CondValues to_cond_values(char** values, int count) {
+  CondValues cv;
+  for (int k = 0; k < count; ++k)
+    cv.values.push_back(values[k] ? std::optional<std::string>(values[k]) : std::nullopt);
+  return cv;
+}
 
 // Values of the pushed conditions in canonical text (PostgreSQL work).
 struct EvaluatedValues {
@@ -60,7 +84,7 @@ struct EvaluatedValues {
   char*** values;     // NULL element = SQL NULL
 };
 
-EvaluatedValues evaluate_values(ScanState* st, ExprContext* econtext) {
+EvaluatedValues evaluate_values(CfdwScanState* st, ExprContext* econtext) {
   EvaluatedValues ev{list_length(st->value_states), nullptr, nullptr};
   ev.counts = static_cast<int*>(palloc0(sizeof(int) * std::max(1, ev.n)));
   ev.values = static_cast<char***>(palloc0(sizeof(char**) * std::max(1, ev.n)));
@@ -71,16 +95,8 @@ EvaluatedValues evaluate_values(ScanState* st, ExprContext* econtext) {
     ExprState* es = static_cast<ExprState*>(lfirst(lc));
     bool isnull;
     Datum v = ExecEvalExpr(es, econtext, &isnull);
-    Oid type = exprType(reinterpret_cast<Node*>(es->expr));
-    if (isnull) {
-      ev.counts[i] = 0;
-    } else if (st->arrays[i] == '1') {
-      ev.values[i] = array_to_canonical(v, &ev.counts[i]);
-    } else {
-      ev.counts[i] = 1;
-      ev.values[i] = static_cast<char**>(palloc(sizeof(char*)));
-      ev.values[i][0] = datum_to_canonical(v, type);
-    }
+    ev.values[i] = canonical_values(v, isnull, exprType(reinterpret_cast<Node*>(es->expr)), st->arrays[i] == '1',
+                                    &ev.counts[i]);
     ++i;
   }
   MemoryContextSwitchTo(old);
@@ -88,15 +104,13 @@ EvaluatedValues evaluate_values(ScanState* st, ExprContext* econtext) {
 }
 
 std::vector<CondValues> to_cond_values(const EvaluatedValues& ev) {
-  std::vector<CondValues> out(ev.n);
-  for (int i = 0; i < ev.n; ++i)
-    for (int k = 0; k < ev.counts[i]; ++k)
-      out[i].values.push_back(ev.values[i][k] ? std::optional<std::string>(ev.values[i][k]) : std::nullopt);
+  std::vector<CondValues> out;
+  for (int i = 0; i < ev.n; ++i) out.push_back(to_cond_values(ev.values[i], ev.counts[i]));
   return out;
 }
 
 void start_scan(ForeignScanState* node) {
-  ScanState* st = state_of(node);
+  CfdwScanState* st = state_of(node);
   EvaluatedValues ev = evaluate_values(st, node->ss.ps.ps_ExprContext);
   Owned<ScanExec>* owned = st->exec;
   const RelDesc* d = st->desc;
@@ -122,7 +136,7 @@ void convert_error_callback(void* arg) {
   errcontext("column \"%s\" of foreign table \"%s\"", c->column, c->relname);
 }
 
-void collect_counters(ScanState* st) {
+void collect_counters(CfdwScanState* st) {
   if (!st->exec || !st->exec->object) return;
   const ServerStats& s = st->exec->object->stats;
   st->requests = s.http.requests;
@@ -137,12 +151,12 @@ void collect_counters(ScanState* st) {
 void begin_scan(ForeignScanState* node, int eflags) {
   ForeignScan* fsplan = reinterpret_cast<ForeignScan*>(node->ss.ps.plan);
   List* priv = fsplan->fdw_private;
-  ScanState* st = static_cast<ScanState*>(palloc0(sizeof(ScanState)));
+  CfdwScanState* st = static_cast<CfdwScanState*>(palloc0(sizeof(CfdwScanState)));
   node->fdw_state = st;
-  const Oid relid = Oid(intVal(list_nth(priv, kPrivRelid)));
-  st->plan_text = strVal(list_nth(priv, kPrivPlan));
-  st->needed = strVal(list_nth(priv, kPrivNeeded));
-  st->arrays = strVal(list_nth(priv, kPrivArrays));
+  const Oid relid = Oid(intVal(list_nth(priv, kScanRelid)));
+  st->plan_text = strVal(list_nth(priv, kScanPlan));
+  st->needed = strVal(list_nth(priv, kScanNeeded));
+  st->arrays = strVal(list_nth(priv, kScanArrays));
   st->count_only = fsplan->scan.scanrelid == 0;
   if (node->ss.ss_currentRelation) {
     st->desc = describe_relation(node->ss.ss_currentRelation);
@@ -176,7 +190,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
 }
 
 TupleTableSlot* iterate_scan(ForeignScanState* node) {
-  ScanState* st = state_of(node);
+  CfdwScanState* st = state_of(node);
   TupleTableSlot* slot = node->ss.ss_ScanTupleSlot;
   ExecClearTuple(slot);
   if (!st->started) start_scan(node);
@@ -240,7 +254,7 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
 }
 
 void rescan_scan(ForeignScanState* node) {
-  ScanState* st = state_of(node);
+  CfdwScanState* st = state_of(node);
   st->started = false;
   st->count_done = false;
   st->async_end = false;
@@ -277,7 +291,7 @@ bool option_async_capable(const RelDesc* d) {
 // projection apply) and answers the request: a row, the end, or pending.
 void produce_tuple(AsyncRequest* areq) {
   ForeignScanState* node = reinterpret_cast<ForeignScanState*>(areq->requestee);
-  ScanState* st = state_of(node);
+  CfdwScanState* st = state_of(node);
   st->async_end = false;
   TupleTableSlot* result = ExecProcNode(&node->ss.ps);
   if (!TupIsNull(result)) {
@@ -303,7 +317,7 @@ void async_request(AsyncRequest* areq) {
 
 void async_configure_wait(AsyncRequest* areq) {
   ForeignScanState* node = reinterpret_cast<ForeignScanState*>(areq->requestee);
-  ScanState* st = state_of(node);
+  CfdwScanState* st = state_of(node);
   // Another scan's turn may have brought this one's page: answer at once
   // (the request is completed here, as postgres_fdw does).
   areq->callback_pending = false;
@@ -333,7 +347,7 @@ void async_notify(AsyncRequest* areq) {
 }
 
 void end_scan(ForeignScanState* node) {
-  ScanState* st = state_of(node);
+  CfdwScanState* st = state_of(node);
   if (!st || !st->exec) return;
   Owned<ScanExec>* owned = st->exec;
   collect_counters(st);
@@ -344,7 +358,7 @@ void end_scan(ForeignScanState* node) {
 }
 
 void explain_scan(ForeignScanState* node, ExplainState* es) {
-  ScanState* st = state_of(node);
+  CfdwScanState* st = state_of(node);
   ForeignScan* fsplan = reinterpret_cast<ForeignScan*>(node->ss.ps.plan);
   // Constant values are shown; others appear as $column.
   int n = list_length(fsplan->fdw_exprs);
@@ -358,15 +372,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     if (IsA(e, Const)) {
       Const* c = reinterpret_cast<Const*>(e);
       known[i] = true;
-      if (c->constisnull) {
-        counts[i] = 0;
-      } else if (st->arrays[i] == '1') {
-        values[i] = array_to_canonical(c->constvalue, &counts[i]);
-      } else {
-        counts[i] = 1;
-        values[i] = static_cast<char**>(palloc(sizeof(char*)));
-        values[i][0] = datum_to_canonical(c->constvalue, c->consttype);
-      }
+      values[i] = canonical_values(c->constvalue, c->constisnull, c->consttype, st->arrays[i] == '1', &counts[i]);
     }
     ++i;
   }
@@ -378,11 +384,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     ScanPlan plan = ScanPlan::deserialize(plan_text);
     std::vector<std::optional<CondValues>> vals(n);
     for (int k = 0; k < n; ++k) {
-      if (!known[k]) continue;
-      CondValues cv;
-      for (int j = 0; j < counts[k]; ++j)
-        cv.values.push_back(values[k][j] ? std::optional<std::string>(values[k][j]) : std::nullopt);
-      vals[k] = cv;
+      if (known[k]) vals[k] = to_cond_values(values[k], counts[k]);
     }
     Config cfg = make_config(d, NIL, InvalidOid);
     std::string all;

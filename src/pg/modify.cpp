@@ -10,6 +10,7 @@
 
 #include "engine/modify.h"
 #include "pg/boundary.h"
+#include "pg/plan.h"
 
 namespace cfdw::pg {
 
@@ -17,16 +18,12 @@ namespace {
 
 constexpr const char* kKeyPrefix = "commerce_fdw_";
 
-// fdw_private of a ModifyTable entry.
-enum ModifyPrivate { kModRule = 0, kModChanged, kModOnConflict, kModReturning };
-
 struct ModifyExec {
   Config config;
   ServerStats stats;
   std::unique_ptr<Session> session;
   std::unique_ptr<Writer> writer;
   Row returned;
-  std::vector<Row> batch_returned;
   ~ModifyExec() { merge_stats(config.server, stats); }
 };
 
@@ -94,6 +91,20 @@ char** old_row_columns(ModifyState* st, TupleTableSlot* planSlot, TupleDesc td) 
   }
   return out;
 }
+
+// What an UPDATE assigns to one column, read from its target list.
+struct Assignment {
+  const char* column;  // the declared column's name
+  bool delta;          // `col + expr` / `col - expr`
+  bool constant;       // a constant
+  const char* value;   // the constant's canonical text; nullptr: NULL
+};
+
+// One of the table's options (the server's first, then the table's).
+struct OptionText {
+  const char* name;
+  const char* value;
+};
 
 Row to_row(char** cols, int n) {
   Row r(n);
@@ -182,23 +193,14 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
 
   // What an UPDATE assigns: columns, `col ± expr` forms, constants.
   int nchanged = 0;
-  const char** changed = nullptr;
-  bool* is_delta = nullptr;
-  char** constants = nullptr;
-  bool* is_const = nullptr;
-  StringInfoData changed_list;
-  initStringInfo(&changed_list);
+  Assignment* assigned = nullptr;
+  List* changed = NIL;  // String per assigned column, for the executor
   if (op == CMD_UPDATE) {
     List* tlist;
     List* attrs;
     get_translated_update_targetlist(root, resultRelation, &tlist, &attrs);
-    nchanged = list_length(attrs);
-    changed = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, nchanged)));
-    is_delta = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, nchanged)));
-    constants = static_cast<char**>(palloc0(sizeof(char*) * std::max(1, nchanged)));
-    is_const = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, nchanged)));
+    assigned = static_cast<Assignment*>(palloc0(sizeof(Assignment) * std::max(1, list_length(attrs))));
     ListCell *lc1, *lc2;
-    int k = 0;
     forboth(lc1, tlist, lc2, attrs) {
       TargetEntry* tle = lfirst_node(TargetEntry, lc1);
       const AttrNumber attno = AttrNumber(lfirst_int(lc2));
@@ -207,8 +209,9 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("column \"%s\" of foreign table \"%s\" is a constant and cannot be updated",
                                get_attname(rte->relid, attno, false), d->relname)));
-      changed[k] = d->table->columns[col].name.c_str();
-      appendStringInfo(&changed_list, "%s%s", changed_list.len ? "," : "", changed[k]);
+      Assignment& as = assigned[nchanged++];
+      as.column = d->table->columns[col].name.c_str();
+      changed = lappend(changed, makeString(pstrdup(as.column)));
       Expr* e = tle->expr;
       while (IsA(e, RelabelType)) e = reinterpret_cast<RelabelType*>(e)->arg;
       if (IsA(e, OpExpr) && list_length(reinterpret_cast<OpExpr*>(e)->args) == 2) {
@@ -222,46 +225,46 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
           if ((plus || (minus && side == 0)) && IsA(a, Var) &&
               reinterpret_cast<Var*>(a)->varno == int(resultRelation) &&
               reinterpret_cast<Var*>(a)->varattno == attno && reinterpret_cast<Var*>(a)->varlevelsup == 0)
-            is_delta[k] = true;
+            as.delta = true;
         }
       }
       if (IsA(e, Const)) {
-        is_const[k] = true;
+        as.constant = true;
         Const* c = reinterpret_cast<Const*>(e);
-        constants[k] = c->constisnull ? nullptr : datum_to_canonical(c->constvalue, c->consttype);
+        as.value = c->constisnull ? nullptr : datum_to_canonical(c->constvalue, c->consttype);
       }
-      ++k;
     }
   }
   const WriteKind kind = op == CMD_INSERT ? WriteKind::Insert : op == CMD_UPDATE ? WriteKind::Update : WriteKind::Delete;
   // The API's own options as the table sees them (the table's value wins), for rules tied to one.
   const int noptions = list_length(d->options);
-  const char** option_names = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, noptions)));
-  const char** option_values = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, noptions)));
+  OptionText* options = static_cast<OptionText*>(palloc0(sizeof(OptionText) * std::max(1, noptions)));
   {
     int k = 0;
     ListCell* lc;
     foreach (lc, d->options) {
       DefElem* def = static_cast<DefElem*>(lfirst(lc));
-      option_names[k] = def->defname;
-      option_values[k] = defGetString(def);
-      ++k;
+      options[k++] = OptionText{def->defname, defGetString(def)};
     }
   }
   int rule = -1;
   char* why = nullptr;
-  const bool ok = guarded([&] {
-    std::map<std::string, std::string> options;
-    for (int k = 0; k < noptions; ++k) options[option_names[k]] = option_values[k];  // later entries (the table's) win
+  const Table* table = d->table;
+  const char* relname = d->relname;
+  // Plain data only from here to the end of the guarded block.
+  const bool ok = guarded([&rule, &why, table, relname, kind, assigned, nchanged, options, noptions] {
+    std::map<std::string, std::string> opts;
+    for (int k = 0; k < noptions; ++k) opts[options[k].name] = options[k].value;  // later entries (the table's) win
     UpdateShape shape;
     for (int k = 0; k < nchanged; ++k) {
-      shape.changed.push_back(changed[k]);
-      if (is_delta[k]) shape.delta.push_back(changed[k]);
-      if (is_const[k])
-        shape.constants.emplace_back(changed[k], constants[k] ? std::optional<std::string>(constants[k]) : std::nullopt);
+      const Assignment& as = assigned[k];
+      shape.changed.push_back(as.column);
+      if (as.delta) shape.delta.push_back(as.column);
+      if (as.constant)
+        shape.constants.emplace_back(as.column, as.value ? std::optional<std::string>(as.value) : std::nullopt);
     }
     std::string reason;
-    rule = choose_write_rule(*d->table, d->relname, kind, op == CMD_UPDATE ? &shape : nullptr, &reason, &options);
+    rule = choose_write_rule(*table, relname, kind, kind == WriteKind::Update ? &shape : nullptr, &reason, &opts);
     if (rule < 0) {
       why = pstrdup_nothrow(reason);
       if (!why) throw std::bad_alloc();
@@ -287,8 +290,13 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
                                           : errhint("Leave out RETURNING, or write through the default request "
                                                     "(drop the table's %s option).",
                                                     chosen.option.c_str())));
-  return list_make4(makeInteger(rule), makeString(changed_list.data), makeInteger(on_conflict ? 1 : 0),
-                    makeInteger(returning ? 1 : 0));
+  List* fdw_private = NIL;
+  fdw_private = lappend(fdw_private, makeInteger(rule));                 // kModifyRule
+  fdw_private = lappend(fdw_private, changed);                           // kModifyChanged
+  fdw_private = lappend(fdw_private, makeInteger(on_conflict ? 1 : 0));  // kModifyOnConflict
+  fdw_private = lappend(fdw_private, makeInteger(returning ? 1 : 0));    // kModifyReturning
+  Assert(list_length(fdw_private) == kModifyPrivateCount);
+  return fdw_private;
 }
 
 void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_private, int, int eflags) {
@@ -297,9 +305,9 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
   ModifyState* st = static_cast<ModifyState*>(palloc0(sizeof(ModifyState)));
   rinfo->ri_FdwState = st;
   st->desc = describe_relation(rel);
-  st->rule = intVal(list_nth(fdw_private, kModRule));
-  st->on_conflict = intVal(list_nth(fdw_private, kModOnConflict)) != 0;
-  st->returning = intVal(list_nth(fdw_private, kModReturning)) != 0;
+  st->rule = intVal(list_nth(fdw_private, kModifyRule));
+  st->on_conflict = intVal(list_nth(fdw_private, kModifyOnConflict)) != 0;
+  st->returning = intVal(list_nth(fdw_private, kModifyReturning)) != 0;
   st->ncolumns = int(st->desc->table->columns.size());
   st->delta_att = -1;
   if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
@@ -328,7 +336,11 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
   RangeTblEntry* rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
   const Oid userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
   List* user_options = user_mapping_options(st->desc, userid);
-  const char* changed = strVal(list_nth(fdw_private, kModChanged));
+  // The assigned columns as plain data for the C++ side.
+  List* changed_list = static_cast<List*>(list_nth(fdw_private, kModifyChanged));
+  const int nchanged = list_length(changed_list);
+  const char** changed = static_cast<const char**>(palloc0(sizeof(char*) * std::max(1, nchanged)));
+  for (int k = 0; k < nchanged; ++k) changed[k] = strVal(list_nth(changed_list, k));
   st->exec = own_in<ModifyExec>(estate->es_query_cxt);
   Owned<ModifyExec>* owned = st->exec;
   const int rule = st->rule;
@@ -338,17 +350,7 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
     x->config = make_config(d, user_options, userid);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
                                            &x->stats, backend_hooks(x->config));
-    std::vector<std::string> cols;
-    std::string cur;
-    for (const char* p = changed;; ++p) {
-      if (*p == ',' || *p == '\0') {
-        if (!cur.empty()) cols.push_back(cur);
-        cur.clear();
-        if (!*p) break;
-      } else {
-        cur += *p;
-      }
-    }
+    std::vector<std::string> cols(changed, changed + nchanged);
     const int batch = x->config.batch_size > 0 ? x->config.batch_size : 1 << 30;
     x->writer = std::make_unique<Writer>(*x->session, *d->table, rule, batch, returning, cols);
     owned->object = x.release();
@@ -399,7 +401,7 @@ TupleTableSlot** exec_batch_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot
   run_write(x, [&] {
     std::vector<Row> in;
     for (int i = 0; i < n; ++i) in.push_back(to_row(rows[i], ncol));
-    x->batch_returned = x->writer->write_batch(in);
+    x->writer->write_batch(in);  // no RETURNING here: batch_size() is 1 with it
   });
   return slots;
 }
@@ -459,10 +461,10 @@ void end_modify(EState*, ResultRelInfo* rinfo) {
 
 void explain_modify(ModifyTableState*, ResultRelInfo* rinfo, List* fdw_private, int, ExplainState* es) {
   ModifyState* st = state_of(rinfo);
-  const WriteRule& w = st->desc->table->writes[intVal(list_nth(fdw_private, kModRule))];
+  const WriteRule& w = st->desc->table->writes[intVal(list_nth(fdw_private, kModifyRule))];
   char* text = nullptr;
-  const bool on_conflict = intVal(list_nth(fdw_private, kModOnConflict)) != 0;
-  const bool returning = intVal(list_nth(fdw_private, kModReturning)) != 0;
+  const bool on_conflict = intVal(list_nth(fdw_private, kModifyOnConflict)) != 0;
+  const bool returning = intVal(list_nth(fdw_private, kModifyReturning)) != 0;
   const ConflictCheck& cc = st->desc->table->conflict;
   const Table* t = st->desc->table;
   const bool ok = guarded([&] {

@@ -55,8 +55,7 @@ constexpr int kErrorText = 256;
 struct StatSlot {
   Oid database;              // InvalidOid: free
   char server[NAMEDATALEN];
-  int64 requests, errors, retries, http_429, bytes, rows;
-  double wait_ms;
+  int64 counters[kStatsCounterCount];  // in kStatsCounters order, the wait in microseconds
   char last_error[kErrorText];
   TimestampTz last_error_at;
 };
@@ -107,7 +106,24 @@ StatSlot* slot_locked(Oid database, const char* server) {
   return free_slot;
 }
 
-// Per backend, when not preloaded.
+// A statement's counters as a row, the wait in microseconds (so that the
+// totals keep the fractions of a millisecond).
+StatsRow as_row(const ServerStats& s) {
+  StatsRow r;
+  r.requests = s.http.requests;
+  r.errors = s.http.errors;
+  r.retries = s.http.retries;
+  r.http_429 = s.http.http_429;
+  r.wait_ms = int64_t(s.http.rate_wait_ms * 1000);
+  r.bytes = s.http.bytes_received;
+  r.rows = s.rows;
+  return r;
+}
+
+// A total as commerce_fdw_stats() shows it: the wait in milliseconds.
+void to_ms(StatsRow* r) { r->wait_ms /= 1000; }
+
+// Per backend, when not preloaded (the wait in microseconds).
 std::map<std::string, StatsRow>& local_stats() {
   static std::map<std::string, StatsRow> stats;
   return stats;
@@ -183,18 +199,12 @@ const char* secret_dir() { return g_secret_dir ? g_secret_dir : ""; }
 bool stats_shared() { return g_stats != nullptr; }
 
 void stats_add(const std::string& server, const ServerStats& add) noexcept {
+  const StatsRow added = as_row(add);  // (no allocation: its strings stay empty)
   if (g_stats) {
     if (server.size() >= NAMEDATALEN) return;
     SpinLockAcquire(&g_stats->lock);
-    if (StatSlot* s = slot_locked(MyDatabaseId, server.c_str())) {
-      s->requests += add.http.requests;
-      s->errors += add.http.errors;
-      s->retries += add.http.retries;
-      s->http_429 += add.http.http_429;
-      s->wait_ms += add.http.rate_wait_ms;
-      s->bytes += add.http.bytes_received;
-      s->rows += add.rows;
-    }
+    if (StatSlot* s = slot_locked(MyDatabaseId, server.c_str()))
+      for (int k = 0; k < kStatsCounterCount; ++k) s->counters[k] += added.*kStatsCounters[k];
     SpinLockRelease(&g_stats->lock);
     return;
   }
@@ -202,13 +212,7 @@ void stats_add(const std::string& server, const ServerStats& add) noexcept {
     StatsRow& r = local_stats()[server];
     r.database = MyDatabaseId;
     r.server = server;
-    r.requests += add.http.requests;
-    r.errors += add.http.errors;
-    r.retries += add.http.retries;
-    r.http_429 += add.http.http_429;
-    r.wait_ms += int64_t(add.http.rate_wait_ms);
-    r.bytes += add.http.bytes_received;
-    r.rows += add.rows;
+    for (const auto field : kStatsCounters) r.*field += added.*field;
   } catch (...) {
     // Out of memory while counting: the counters are lost, the query is not.
   }
@@ -221,6 +225,7 @@ std::vector<StatsRow> stats_rows() {
       out.push_back(r);
       out.back().database = MyDatabaseId;
       out.back().server = server;
+      to_ms(&out.back());
     }
     return out;
   }
@@ -234,13 +239,8 @@ std::vector<StatsRow> stats_rows() {
     StatsRow r;
     r.database = s.database;
     r.server.assign(s.server, strnlen(s.server, NAMEDATALEN));
-    r.requests = s.requests;
-    r.errors = s.errors;
-    r.retries = s.retries;
-    r.http_429 = s.http_429;
-    r.wait_ms = int64_t(s.wait_ms);
-    r.bytes = s.bytes;
-    r.rows = s.rows;
+    for (int k = 0; k < kStatsCounterCount; ++k) r.*kStatsCounters[k] = s.counters[k];
+    to_ms(&r);
     r.last_error.assign(s.last_error, strnlen(s.last_error, sizeof s.last_error));
     r.last_error_at = s.last_error_at;
     out.push_back(std::move(r));

@@ -42,6 +42,13 @@ struct StatsRow {
   std::string last_error;     // empty: none
   int64_t last_error_at = 0;  // TimestampTz
 };
+// The counters of a StatsRow, in commerce_fdw_stats() column order (after the
+// server's name): every place that keeps, adds or returns them goes by this list.
+inline constexpr int64_t StatsRow::*const kStatsCounters[] = {
+    &StatsRow::requests, &StatsRow::errors, &StatsRow::retries, &StatsRow::http_429,
+    &StatsRow::wait_ms,  &StatsRow::bytes,  &StatsRow::rows,
+};
+inline constexpr int kStatsCounterCount = int(sizeof(kStatsCounters) / sizeof(kStatsCounters[0]));
 // A copy of every server's statistics (the shared ones when preloaded). C++ only; may throw bad_alloc.
 std::vector<StatsRow> stats_rows();
 // Clears the statistics (cluster-wide when shared). Never raises.

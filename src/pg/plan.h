@@ -1,27 +1,36 @@
-// commerce_fdw PostgreSQL glue: planning shared with the executor and EXPLAIN.
+// commerce_fdw PostgreSQL glue: the planner callbacks, and what planning hands
+// the executor — the named fields of the fdw_private lists of a ForeignPath, a
+// ForeignScan and a ModifyTable entry (as postgres_fdw's FdwScanPrivateIndex).
 #pragma once
 
 #include "pg/glue.h"
 
 namespace cfdw::pg {
 
-// A condition that can shape a request: column op value.
-struct CondInfo {
-  RestrictInfo* rinfo;
-  int column;        // index in the table's columns
-  unsigned op;       // cfdw::Op
-  Expr* value;       // the value's expression (an array for IN)
-  bool is_array;
-  int nvalues;       // known number of values, -1 when only known at execution
+// fdw_private of a ForeignScan.
+enum FdwScanPrivateIndex {
+  kScanPlan = 0,  // String: ScanPlan::serialize()
+  kScanRelid,     // Integer: the foreign table (also for count(*) plans, whose scanrelid is 0)
+  kScanNeeded,    // String: '1'/'0' per table column
+  kScanArrays,    // String: '1'/'0' per fdw_expr: its value is an array of values
+  kScanPrivateCount
 };
 
-// Indexes into a ForeignScan's fdw_private.
-enum PrivateIndex {
-  kPrivPlan = 0,     // String: ScanPlan::serialize()
-  kPrivRelid,        // Integer: the foreign table (also for count(*) plans, whose scanrelid is 0)
-  kPrivNeeded,       // String: '1'/'0' per table column
-  kPrivArrays,       // String: '1'/'0' per fdw_expr: its value is an array of values
-  kPrivCount
+// fdw_private of a ForeignPath: what the remote does for the path.
+enum FdwPathPrivateIndex {
+  kPathSortColumn = 0,  // String: the column the remote sorts by, "" for none
+  kPathSortDesc,        // Integer: 1 for a descending sort
+  kPathLimit,           // String: the rows a LIMIT asks for ("%ld"), -1 for none
+  kPathPrivateCount
+};
+
+// fdw_private of a ModifyTable entry (modify.cpp).
+enum FdwModifyPrivateIndex {
+  kModifyRule = 0,    // Integer: the index of the table's write rule
+  kModifyChanged,     // List of String: the columns an UPDATE assigns (declared names)
+  kModifyOnConflict,  // Integer: 1 for ON CONFLICT DO NOTHING
+  kModifyReturning,   // Integer: 1 when the statement has RETURNING
+  kModifyPrivateCount
 };
 
 // The table a base relation's planning is for; nullptr for other relations

@@ -1,7 +1,7 @@
 // The fuzz targets' stand-in for the HTTP client: HttpClient (declared in
 // src/engine/http.h) is defined by fake_http.cpp, which answers every request
 // from fake_server instead of the network. run.sh compiles the real
-// src/engine/http.cpp with its class renamed, so the rest of that file (retry
+// src/engine/http*.cpp with its class renamed, so the rest of that file (retry
 // policy, header parsing) stays in the build.
 #pragma once
 

@@ -176,6 +176,46 @@ TEST_F(WriteOutcomeTest, A5xxToABatchIsUnknownAndTheBatchIsNotSentAgain) {
   EXPECT_EQ(server.requests(), 2);  // max_retries 3, yet the POST went once
 }
 
+TEST_F(WriteOutcomeTest, ABatchInsertIsSentAndReportedAsAQueuedBatchIs) {
+  LoopbackServer server(second_batch(respond(503, "busy")));
+  Session s = session(server.url(""));
+  Writer w(s, table, 0, 2, false);
+  w.write_batch({thing(std::nullopt, std::string("na"), std::string("SKU-a")),
+                 thing(std::nullopt, std::string("nb"), std::string("SKU-b"))});
+  const Error e = failure([&] {
+    w.write_batch({thing(std::nullopt, std::string("nc"), std::string("SKU-c")),
+                   thing(std::nullopt, std::string("nd"), std::string("SKU-d"))});
+  });
+  EXPECT_EQ(e.sqlstate(), "HV00N");
+  EXPECT_STREQ(e.what(), "test POST /add: HTTP 503");
+  EXPECT_EQ(e.detail(),
+            "Rows of this statement by outcome:\n"
+            "applied: 2 rows (sku: SKU-a, SKU-b)\n"
+            "unknown: 2 rows (sku: SKU-c, SKU-d)\n"
+            "not applied: 0 rows");
+  EXPECT_EQ(server.requests(), 2);
+  const std::vector<Received> got = server.received();
+  EXPECT_EQ(got.back().body, R"([{"name":"nc","sku":"SKU-c"},{"name":"nd","sku":"SKU-d"}])");
+}
+
+TEST_F(WriteOutcomeTest, ABatchInsertWithARowThatCannotBeSentSendsNothing) {
+  LoopbackServer server([](const Received&, int) { return respond(200, R"({"success":true})"); });
+  Session s = session(server.url(""));
+  Writer w(s, table, 0, 2, false);
+  const Error e = failure([&] {
+    w.write_batch({thing(std::nullopt, std::string("x"), std::string("SKU-x")),
+                   thing(std::nullopt, std::nullopt, std::nullopt)});
+  });
+  EXPECT_EQ(e.sqlstate(), "22023");
+  EXPECT_EQ(e.detail(),
+            "The add request requires it.\n"
+            "Rows of this statement by outcome:\n"
+            "applied: 0 rows\n"
+            "unknown: 0 rows\n"
+            "not applied: 2 rows (sku: SKU-x; row 2)");
+  EXPECT_EQ(server.requests(), 0);
+}
+
 TEST_F(WriteOutcomeTest, A4xxOrAFailureEnvelopeIsNotApplied) {
   for (const Reply& refusal : {respond(400, "bad"), respond(200, R"({"success":false})"), respond(429, "slow")}) {
     LoopbackServer server([&](const Received&, int n) {
