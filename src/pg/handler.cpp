@@ -312,8 +312,11 @@ Datum commerce_fdw_validator(PG_FUNCTION_ARGS) {
 Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
   ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   InitMaterializedSRF(fcinfo, 0);
+  // Columns: the server, the counters, then (since 1.1) last_error, last_error_at, database.
+  constexpr int kBaseColumns = 1 + kStatsCounterCount;
+  constexpr int kAllColumns = kBaseColumns + 3;
   const int natts = rsinfo->setDesc->natts;
-  if (natts != 8 && natts != 11)
+  if (natts != kBaseColumns && natts != kAllColumns)
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                     errmsg("commerce_fdw_stats() is declared with %d columns, which this library does not know", natts),
                     errhint("Run ALTER EXTENSION commerce_fdw UPDATE.")));
@@ -321,7 +324,7 @@ Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
   struct Row {
     Oid database;
     char* server;
-    int64 v[7];
+    int64 v[kStatsCounterCount];
     char* last_error;  // nullptr: none
     TimestampTz last_error_at;
   };
@@ -336,8 +339,7 @@ Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
       r.database = s.database;
       r.server = pstrdup_nothrow(s.server);
       if (!r.server) throw std::bad_alloc();
-      const int64 v[7] = {s.requests, s.errors, s.retries, s.http_429, s.wait_ms, s.bytes, s.rows};
-      std::memcpy(r.v, v, sizeof v);
+      for (int k = 0; k < kStatsCounterCount; ++k) r.v[k] = s.*kStatsCounters[k];
       if (!s.last_error.empty()) {
         r.last_error = pstrdup_nothrow(s.last_error);
         if (!r.last_error) throw std::bad_alloc();
@@ -348,19 +350,19 @@ Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
   });
   if (!ok) raise_captured();
   for (int i = 0; i < n; ++i) {
-    Datum values[11];
-    bool nulls[11] = {false};
+    Datum values[kAllColumns];
+    bool nulls[kAllColumns] = {false};
     values[0] = CStringGetTextDatum(rows[i].server);
-    for (int k = 0; k < 7; ++k) values[k + 1] = Int64GetDatum(rows[i].v[k]);
-    if (natts == 11) {
-      nulls[8] = nulls[9] = rows[i].last_error == nullptr;
+    for (int k = 0; k < kStatsCounterCount; ++k) values[k + 1] = Int64GetDatum(rows[i].v[k]);
+    if (natts == kAllColumns) {
+      nulls[kBaseColumns] = nulls[kBaseColumns + 1] = rows[i].last_error == nullptr;
       if (rows[i].last_error) {
-        values[8] = CStringGetTextDatum(rows[i].last_error);
-        values[9] = TimestampTzGetDatum(rows[i].last_error_at);
+        values[kBaseColumns] = CStringGetTextDatum(rows[i].last_error);
+        values[kBaseColumns + 1] = TimestampTzGetDatum(rows[i].last_error_at);
       }
       const char* db = get_database_name(rows[i].database);
-      nulls[10] = db == nullptr;
-      if (db) values[10] = DirectFunctionCall1(namein, CStringGetDatum(db));
+      nulls[kBaseColumns + 2] = db == nullptr;
+      if (db) values[kBaseColumns + 2] = DirectFunctionCall1(namein, CStringGetDatum(db));
     }
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
   }
