@@ -14,8 +14,9 @@ namespace cfdw {
 // ---------------------------------------------------------------------------
 // Execution: request series
 
-// One series of requests as rendered (path, parameters, first page and
-// size), and how far it has been read.
+// One series of requests as rendered (path, parameters, echoed values,
+// supplement lookup), and how far it has been read: `page` and `size` start
+// at the rendered first page and move on as pages arrive.
 struct Scan::Series : RenderedSeries {
   explicit Series(RenderedSeries r) : RenderedSeries(std::move(r)) {}
   long received = 0;                                      // rows received so far
