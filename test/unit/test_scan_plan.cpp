@@ -211,6 +211,32 @@ TEST(ScanPlan, AScanSendsTheRenderedRequests) {
   }
 }
 
+// EXPLAIN shows what is sent, also where the requests are few or none.
+TEST(ScanPlan, ExplainShowsOnlyWhatIsSent) {
+  // Several values for a binding that takes one (an array containing two
+  // categories): the first is sent, PostgreSQL checks the rest; no fan-out.
+  ScanRequest contains;
+  contains.conds = {{"category_ids", kContains, 2}};
+  EXPECT_EQ(describe_requests(*find_api("gcommerce")->table("products"), contains,
+                              std::vector<std::optional<CondValues>>{vals({"8211", "8212"})},
+                              test_config("gcommerce", "http://127.0.0.1:1/gcommerce")),
+            (std::vector<std::string>{"GET /products?cid=8211&page=1&items_per_page=100 (paged)"}));
+  // An empty key and a NULL value send nothing.
+  ScanRequest sku;
+  sku.conds = {{"sku", kEq, 1}};
+  EXPECT_EQ(describe(glance("products"), sku, {vals({""})}), (std::vector<std::string>{"none: no row can match"}));
+  ScanRequest ids;
+  ids.conds = {{"id", kIn, -1}};
+  EXPECT_EQ(describe(glance("inventory"), ids, {CondValues{{std::nullopt}}}),
+            (std::vector<std::string>{"none: no row can match"}));
+  // A value known only at execution: the supplement lookup shows its placeholder too.
+  ScanRequest product;
+  product.conds = {{"product_id", kEq, 1}};
+  product.needed = {"product_name"};
+  EXPECT_EQ(describe(glance("inventory"), product, {std::nullopt}),
+            (std::vector<std::string>{"GET /inventory/product/$product_id", "GET /products/id/$product_id"}));
+}
+
 TEST(Values, FormatsForRequests) {
   std::string out;
   EXPECT_TRUE(format_value("t", ValueFormat::TrueFalse, &out));
