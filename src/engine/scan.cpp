@@ -1,11 +1,9 @@
-// commerce_fdw engine: planning and executing table reads (see scan.h).
+// commerce_fdw engine: executing table reads (see scan.h) — the request
+// series render_scan gives, fetched lazily, guarded and decoded into rows.
 #include "engine/scan.h"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
-#include <set>
-#include <sstream>
 
 #include "engine/error.h"
 #include "engine/url.h"
@@ -14,273 +12,23 @@
 namespace cfdw {
 
 // ---------------------------------------------------------------------------
-// Plan serialization: a line of space-separated fields, stable and readable.
-
-namespace {
-
-std::string join_ints(const std::vector<int>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
-  return s.empty() ? "-" : s;
-}
-
-std::vector<int> split_ints(const std::string& s) {
-  std::vector<int> v;
-  if (s == "-") return v;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) v.push_back(std::stoi(item));
-  return v;
-}
-
-}  // namespace
-
-std::string ScanPlan::serialize() const {
-  std::ostringstream o;
-  o << table << ' ' << join_ints(endpoints) << ' ' << join_ints(used) << ' ' << join_ints(binding_of) << ' '
-    << all_exact << ' ' << (sort_column.empty() ? "-" : sort_column) << ' ' << sort_desc << ' ' << limit << ' '
-    << detail << ' ' << supplement << ' ' << count_only << ' ' << eager;
-  return o.str();
-}
-
-ScanPlan ScanPlan::deserialize(const std::string& s) {
-  std::istringstream in(s);
-  ScanPlan p;
-  std::string eps, used, bind, sort;
-  in >> p.table >> eps >> used >> bind >> p.all_exact >> sort >> p.sort_desc >> p.limit >> p.detail >>
-      p.supplement >> p.count_only >> p.eager;
-  p.endpoints = split_ints(eps);
-  p.used = split_ints(used);
-  p.binding_of = split_ints(bind);
-  p.sort_column = sort == "-" ? "" : sort;
-  return p;
-}
-
-// ---------------------------------------------------------------------------
-// Planning
-
-namespace {
-
-// Endpoints read together with `first` (its partition group, or itself).
-std::vector<int> group_of(const Table& t, int first) {
-  std::vector<int> g{first};
-  const int group = t.reads[first].group;
-  if (group == 0) return g;
-  for (int i = first + 1; i < int(t.reads.size()); ++i)
-    if (t.reads[i].group == group) g.push_back(i);
-  return g;
-}
-
-bool binding_takes(const Binding& b, const CondShape& c) {
-  return b.column == c.column && (b.ops & c.op) != 0;
-}
-
-// Whether binding b's query parameter is already carried by another binding in
-// use: bindings sharing a parameter (a search term `q` for a name or a code)
-// exclude each other, as one request can send it only once.
-bool param_taken(const Endpoint& ep, const std::vector<bool>& binding_used, int b) {
-  const Binding& mine = ep.bindings[b];
-  if (mine.to != BindTo::Query) return false;
-  for (int o = 0; o < int(ep.bindings.size()); ++o)
-    if (o != b && binding_used[o] && ep.bindings[o].to == BindTo::Query && ep.bindings[o].param == mine.param)
-      return true;
-  return false;
-}
-
-}  // namespace
-
-std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
-  // A table that must be constrained: one of its required columns by = or IN.
-  if (!table.required.empty()) {
-    bool ok = false;
-    for (const auto& c : req.conds)
-      for (const auto& col : table.required)
-        if (c.column == col && (c.op == kEq || c.op == kIn)) ok = true;
-    if (!ok) return std::nullopt;
-  }
-
-  std::set<int> seen_groups;
-  for (int e = 0; e < int(table.reads.size()); ++e) {
-    const Endpoint& ep = table.reads[e];
-    if (ep.group != 0 && !seen_groups.insert(ep.group).second) continue;
-
-    // Assign offered conditions to this endpoint's bindings, each binding once.
-    ScanPlan plan;
-    plan.table = table.name;
-    plan.endpoints = group_of(table, e);
-    std::vector<bool> binding_used(ep.bindings.size(), false);
-    bool exact = true;
-    bool echo_unbound = false;  // a search term this endpoint cannot send: its column would be NULL
-    for (int i = 0; i < int(req.conds.size()); ++i) {
-      const CondShape& c = req.conds[i];
-      int chosen = -1;
-      for (int b = 0; b < int(ep.bindings.size()); ++b) {
-        if (!binding_used[b] && binding_takes(ep.bindings[b], c) && !param_taken(ep, binding_used, b)) {
-          chosen = b;
-          break;
-        }
-      }
-      if (chosen >= 0) {
-        binding_used[chosen] = true;
-        plan.used.push_back(i);
-        plan.binding_of.push_back(chosen);
-        const Binding& b = ep.bindings[chosen];
-        if (!b.exact || c.op == kGt || c.op == kLt || c.op == kLike || c.op == kILike ||
-            (c.op == kContains && c.nvalues != 1))
-          exact = false;
-        continue;
-      }
-      if (!ep.part_column.empty() && c.column == ep.part_column && (c.op == kEq || c.op == kIn)) {
-        plan.used.push_back(i);
-        plan.binding_of.push_back(-1);  // picks among the group's endpoints
-        continue;
-      }
-      exact = false;  // left to PostgreSQL alone
-      const Column* col = table.column(c.column);
-      if (col && col->has(ColumnFlag::kEcho) && c.op == kEq) echo_unbound = true;
-    }
-    // Path parameters and required bindings must all be bound.
-    bool usable = !echo_unbound;
-    for (int b = 0; b < int(ep.bindings.size()); ++b)
-      if ((ep.bindings[b].to == BindTo::Path || ep.bindings[b].required) && !binding_used[b]) usable = false;
-    if (!usable) continue;
-
-    plan.all_exact = exact;
-    // A detail column that takes its value from a pushed = condition (a filter
-    // the list applies) needs no per-row fetch.
-    auto filled = [&](const Column& c) {
-      if (!c.has(ColumnFlag::kFill)) return false;
-      for (size_t u = 0; u < plan.used.size(); ++u)
-        if (req.conds[plan.used[u]].column == c.name && req.conds[plan.used[u]].op == kEq && plan.binding_of[u] >= 0)
-          return true;
-      return false;
-    };
-    for (const auto& col : req.needed) {
-      const Column* c = table.column(col);
-      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0 && !filled(*c)) plan.detail = true;
-      if (std::find(ep.lacks.begin(), ep.lacks.end(), col) != ep.lacks.end() && !ep.supplement_path.empty())
-        plan.supplement = true;
-    }
-    if (!req.sort_column.empty() && can_sort(table, plan, req.sort_column)) {
-      plan.sort_column = req.sort_column;
-      plan.sort_desc = req.sort_desc;
-    }
-    if (req.limit >= 0 && plan.all_exact && (req.sort_column.empty() || !plan.sort_column.empty()))
-      plan.limit = req.limit;
-    return plan;
-  }
-  return std::nullopt;
-}
-
-bool can_sort(const Table& table, const ScanPlan& plan, const std::string& column) {
-  if (plan.endpoints.size() != 1) return false;
-  const Endpoint& ep = table.reads[plan.endpoints[0]];
-  for (const auto& s : ep.sorts)
-    if (s.first == column) return true;
-  return false;
-}
-
-bool remote_only(const Table& table, const ScanPlan& plan, size_t u) {
-  if (u >= plan.binding_of.size() || plan.binding_of[u] < 0) return false;
-  for (int e : plan.endpoints) {
-    const auto& bindings = table.reads[e].bindings;
-    const int b = plan.binding_of[u];
-    if (b >= int(bindings.size()) || !bindings[b].authoritative) return false;
-  }
-  return !plan.endpoints.empty();
-}
-
-bool can_count(const Table& table, const ScanPlan& plan) {
-  if (!plan.all_exact || plan.endpoints.empty()) return false;
-  for (int e : plan.endpoints) {
-    const Endpoint& ep = table.reads[e];
-    if (ep.shape != Shape::List || ep.paging.total_path.empty()) return false;
-  }
-  return true;
-}
-
-double estimate_requests(const Table& table, const ScanPlan& plan, const Config& cfg, double rows) {
-  double total = 0;
-  for (int e : plan.endpoints) {
-    const Endpoint& ep = table.reads[e];
-    if (ep.shape == Shape::Object) {
-      total += 1;
-      continue;
-    }
-    double page = ep.paging.max_size > 0 ? ep.paging.max_size : 100;
-    if (cfg.page_size > 0) page = std::min<double>(page, cfg.page_size);
-    if (ep.paging.style == PagingStyle::None) page = std::max(rows, 1.0);
-    double r = plan.limit >= 0 ? std::min<double>(rows, plan.limit) : rows;
-    total += std::max(1.0, std::ceil(r / page));
-  }
-  if (plan.detail) total += rows;
-  if (plan.supplement) total += 1;
-  return total;
-}
-
-// ---------------------------------------------------------------------------
 // Execution: request series
 
-// One series of requests: an endpoint with concrete parameters, paged.
-struct Scan::Series {
-  int endpoint = 0;
-  std::string path;                                       // rendered path
-  QueryString query;                                      // parameters without paging
-  std::vector<std::pair<std::string, std::string>> echo;  // column -> value of its = condition
-  long page = 0;                                          // next page to ask (paging)
-  long size = 0;                                          // page size asked
+// One series of requests as rendered (path, parameters, echoed values,
+// supplement lookup), and how far it has been read: `page` and `size` start
+// at the rendered first page and move on as pages arrive.
+struct Scan::Series : RenderedSeries {
+  explicit Series(RenderedSeries r) : RenderedSeries(std::move(r)) {}
   long received = 0;                                      // rows received so far
   long total = -1;                                        // remote total, when reported
   long pages = -1;                                        // remote page count, when reported
   bool done = false;
   bool started = false;
-  bool empty_key = false;                                 // a path key is empty: no request, no rows
   long pages_seen = 0;                                    // pages received (guard against endless listings)
   size_t last_hash = 0;                                   // hash of the previous page's rows
   long last_rows = 0;                                     // rows of the previous page
   std::unique_ptr<json::Doc> supplement;                  // supplement object (null: none/404)
 };
-
-namespace {
-
-// All combinations of the fan-out dimensions.
-void cartesian(const std::vector<std::vector<std::string>>& dims, size_t k, std::vector<std::string>& cur,
-               std::vector<std::vector<std::string>>& out) {
-  if (k == dims.size()) {
-    out.push_back(cur);
-    return;
-  }
-  for (const auto& v : dims[k]) {
-    cur[k] = v;
-    cartesian(dims, k + 1, cur, out);
-  }
-}
-
-std::string substitute(const std::string& path, const std::string& name, const std::string& value) {
-  std::string out = path;
-  const std::string token = "{" + name + "}";
-  size_t pos;
-  while ((pos = out.find(token)) != std::string::npos) out.replace(pos, token.size(), pct_encode_segment(value));
-  return out;
-}
-
-// The distinct non-NULL values, in first-seen order.
-std::vector<std::string> distinct(const CondValues& cv) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (const auto& v : cv.values)
-    if (v && seen.insert(*v).second) out.push_back(*v);
-  return out;
-}
-
-long page_size_for(const Endpoint& ep, const Config& cfg, long limit) {
-  long size = ep.paging.max_size > 0 ? ep.paging.max_size : 100;
-  if (cfg.page_size > 0) size = std::min<long>(size, cfg.page_size);
-  if (limit > 0) size = std::min(size, limit);
-  return std::max<long>(size, 1);
-}
-
-}  // namespace
 
 Scan::Scan(Session& session, const Table& table, ScanPlan plan, std::vector<CondValues> values,
            std::vector<bool> needed)
@@ -292,130 +40,12 @@ Scan::Scan(Session& session, const Table& table, ScanPlan plan, std::vector<Cond
 Scan::~Scan() = default;
 
 void Scan::build_series() {
-  for (int e : plan_.endpoints) {
-    const Endpoint& ep = table_.reads[e];
-    // A condition on the partition column picks the endpoints whose values it names.
-    bool wanted = true;
-    for (size_t u = 0; u < plan_.used.size(); ++u) {
-      if (plan_.binding_of[u] != -1) continue;
-      bool hit = false;
-      for (const auto& v : distinct(values_[u]))
-        if (std::find(ep.part_values.begin(), ep.part_values.end(), v) != ep.part_values.end()) hit = true;
-      if (!hit) wanted = false;
-    }
-    if (!wanted) continue;
-
-    // Dimensions of fan-out: each condition bound to a binding gives one or
-    // more "value groups"; a chunked binding groups several values in one request.
-    struct Dim {
-      size_t cond;
-      const Binding* binding;
-      std::vector<std::vector<std::string>> groups;
-    };
-    std::vector<Dim> dims;
-    bool empty = false;
-    for (size_t u = 0; u < plan_.used.size(); ++u) {
-      const int b = plan_.binding_of[u];
-      if (b < 0) continue;
-      const Binding& bind = ep.bindings[b];
-      std::vector<std::string> vals = distinct(values_[u]);
-      Dim d{u, &bind, {}};
-      if (vals.empty()) {
-        empty = true;  // a NULL comparison: no row can match
-        break;
-      }
-      if (bind.chunk > 0) {
-        for (size_t i = 0; i < vals.size(); i += bind.chunk)
-          d.groups.emplace_back(vals.begin() + i, vals.begin() + std::min(vals.size(), i + bind.chunk));
-      } else if (vals.size() > 1 && (bind.ops & kIn) == 0) {
-        d.groups.push_back({vals.front()});  // several values it cannot take: PostgreSQL filters
-      } else {
-        for (auto& v : vals) d.groups.push_back({v});
-      }
-      dims.push_back(std::move(d));
-    }
-    if (empty) continue;
-
-    // Walk the combinations.
-    std::vector<size_t> idx(dims.size(), 0);
-    while (true) {
-      auto s = std::make_unique<Series>();
-      s->endpoint = e;
-      s->path = ep.path;
-      for (const auto& [k, v] : ep.fixed) s->query.add(k, substitute_config(v, session_.config()));
-      s->path = substitute_config(s->path, session_.config());
-      bool skip = false;
-      for (size_t k = 0; k < dims.size(); ++k) {
-        const Binding& b = *dims[k].binding;
-        const auto& group = dims[k].groups[idx[k]];
-        if (group.size() == 1 && (b.ops & (kEq | kIn)))
-          s->echo.emplace_back(b.column, group.front());
-        std::vector<std::string> formatted;
-        for (const auto& v : group) {
-          std::string f;
-          if (!format_value(v, b.format, &f)) {
-            skip = true;  // e.g. a LIKE pattern with no literal part
-            continue;
-          }
-          formatted.push_back(f);
-        }
-        if (formatted.empty()) continue;
-        if (b.to == BindTo::Path) {
-          if (formatted.front().empty()) s->empty_key = true;  // no such key: no request
-          s->path = substitute(s->path, b.param, formatted.front());
-        } else {
-          for (const auto& f : formatted) s->query.add(b.param, f);
-          for (const auto& [k2, v2] : b.extra) s->query.add(k2, v2);
-        }
-      }
-      (void)skip;
-      if (!plan_.sort_column.empty() && !ep.sort_param.empty()) {
-        for (const auto& [col, key] : ep.sorts)
-          if (col == plan_.sort_column) s->query.add(ep.sort_param, key);
-        if (!ep.order_param.empty()) s->query.add(ep.order_param, plan_.sort_desc ? "desc" : "asc");
-      }
-      s->page = ep.paging.first_page;
-      s->size = page_size_for(ep, session_.config(), plan_.count_only ? 1 : plan_.limit);
-      if (!s->empty_key) series_.push_back(std::move(s));
-
-      // next combination
-      size_t k = 0;
-      while (k < dims.size()) {
-        if (++idx[k] < dims[k].groups.size()) break;
-        idx[k] = 0;
-        ++k;
-      }
-      if (k == dims.size()) break;
-    }
-  }
+  const std::vector<std::optional<CondValues>> values(values_.begin(), values_.end());
+  for (RenderedSeries& r : render_scan(table_, plan_, values, session_.config()).series)
+    series_.push_back(std::make_unique<Series>(std::move(r)));
 }
 
 namespace {
-
-ApiRequest page_request(const Endpoint& ep, const std::string& path, const QueryString& base, long page,
-                        long size) {
-  ApiRequest r;
-  r.method = ep.method;
-  r.path = path;
-  r.query = base;
-  r.expect_data = true;  // a read: an empty or null body is no answer
-  // A single object (or the members of one) answered 404: no rows.
-  r.not_found_is_empty = ep.shape != Shape::List;
-  switch (ep.paging.style) {
-    case PagingStyle::None:
-      break;
-    case PagingStyle::PageSize:
-    case PagingStyle::Offset:
-      r.query.add(ep.paging.page_param, std::to_string(page));
-      if (!ep.paging.size_param.empty()) r.query.add(ep.paging.size_param, std::to_string(size));
-      break;
-    case PagingStyle::PageNumber:
-      r.query.add(ep.paging.page_param, std::to_string(page));
-      if (!ep.paging.size_param.empty()) r.query.add(ep.paging.size_param, std::to_string(size));
-      break;
-  }
-  return r;
-}
 
 // A has-more flag: 1, 0, or -1 when absent or not a flag.
 int more_flag(const json::Value* v) {
@@ -431,95 +61,6 @@ int more_flag(const json::Value* v) {
 }
 
 }  // namespace
-
-std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan,
-                                       const std::vector<std::optional<CondValues>>& values,
-                                       const Config& cfg) {
-  std::vector<std::string> out;
-  for (int e : plan.endpoints) {
-    const Endpoint& ep = table.reads[e];
-    std::string path = substitute_config(ep.path, cfg);
-    QueryString q;
-    for (const auto& [k, v] : ep.fixed) q.add(k, substitute_config(v, cfg));
-    std::string partition;
-    for (size_t u = 0; u < plan.used.size(); ++u) {
-      const int b = plan.binding_of[u];
-      const bool known = u < values.size() && values[u].has_value();
-      if (b < 0) {
-        if (known) {
-          bool hit = false;
-          for (const auto& v : distinct(*values[u]))
-            if (std::find(ep.part_values.begin(), ep.part_values.end(), v) != ep.part_values.end()) hit = true;
-          if (!hit) partition = "skipped";
-        }
-        continue;
-      }
-      const Binding& bind = ep.bindings[b];
-      std::vector<std::string> shown;
-      if (known) {
-        for (const auto& v : distinct(*values[u])) {
-          std::string f;
-          if (format_value(v, bind.format, &f)) shown.push_back(f);
-        }
-      } else {
-        shown.push_back("$" + bind.column);
-      }
-      if (shown.empty()) continue;
-      std::string first = shown.front();
-      if (bind.to == BindTo::Path) {
-        std::string token = "{" + bind.param + "}";
-        size_t pos = path.find(token);
-        if (pos != std::string::npos) path.replace(pos, token.size(), known ? pct_encode_segment(first) : first);
-        if (shown.size() > 1)
-          partition += (partition.empty() ? "" : "; ") + std::string("one request per value (") +
-                       std::to_string(shown.size()) + ")";
-      } else {
-        size_t n = bind.chunk > 0 ? std::min<size_t>(shown.size(), bind.chunk) : 1;
-        for (size_t i = 0; i < n; ++i) q.add(bind.param, shown[i]);
-        for (const auto& [k2, v2] : bind.extra) q.add(k2, v2);
-        if (shown.size() > n) {
-          size_t series = bind.chunk > 0 ? (shown.size() + bind.chunk - 1) / bind.chunk : shown.size();
-          partition += (partition.empty() ? "" : "; ") + std::string("one request series per ") +
-                       (bind.chunk > 0 ? "chunk" : "value") + " (" +
-                       std::to_string(series) + ")";
-        }
-      }
-    }
-    if (partition == "skipped") continue;
-    if (!plan.sort_column.empty() && !ep.sort_param.empty()) {
-      for (const auto& [col, key] : ep.sorts)
-        if (col == plan.sort_column) q.add(ep.sort_param, key);
-      if (!ep.order_param.empty()) q.add(ep.order_param, plan.sort_desc ? "desc" : "asc");
-    }
-    ApiRequest r = page_request(ep, path, q, ep.paging.first_page,
-                                page_size_for(ep, cfg, plan.count_only ? 1 : plan.limit));
-    std::string line = r.display();
-    // Placeholders of values known only at execution read as "$column", not percent-encoded.
-    for (size_t u = 0; u < plan.used.size(); ++u) {
-      if (plan.binding_of[u] < 0 || (u < values.size() && values[u].has_value())) continue;
-      const std::string shown = "$" + ep.bindings[plan.binding_of[u]].column, encoded = pct_encode(shown);
-      for (size_t pos; (pos = line.find(encoded)) != std::string::npos;) line.replace(pos, encoded.size(), shown);
-    }
-    if (ep.paging.style != PagingStyle::None && !plan.count_only) line += " (paged)";
-    if (!partition.empty()) line += " [" + partition + "]";
-    out.push_back(line);
-    if (plan.supplement) {
-      std::string sp = substitute_config(ep.supplement_path, cfg);
-      for (size_t u = 0; u < plan.used.size(); ++u) {
-        const int b = plan.binding_of[u];
-        if (b < 0) continue;
-        const Binding& bind = ep.bindings[b];
-        const bool known = u < values.size() && values[u].has_value() && !distinct(*values[u]).empty();
-        sp = substitute(sp, bind.column, known ? distinct(*values[u]).front() : "$" + bind.column);
-      }
-      out.push_back("GET " + sp);
-    }
-  }
-  if (plan.detail && table.detail >= 0)
-    out.push_back(table.reads[table.detail].method + " " + table.reads[table.detail].path +
-                  " (per row, for detail columns)");
-  return out;
-}
 
 // ---------------------------------------------------------------------------
 // Execution: paging and decoding
@@ -568,14 +109,8 @@ bool Scan::begin_fetch(std::vector<ApiRequest>* out) {
   Series& s = *series_[current_];
   const Endpoint& ep = table_.reads[s.endpoint];
 
-  if (plan_.supplement && !s.started && !ep.supplement_path.empty()) {
-    std::string path = ep.supplement_path;
-    for (const auto& [col, val] : s.echo) path = substitute(path, col, val);
-    ApiRequest r;
-    r.path = path;
-    r.not_found_is_empty = true;
-    r.expect_data = true;
-    ApiResult res = session_.call(r);
+  if (!s.started && s.supplement_request) {
+    ApiResult res = session_.call(*s.supplement_request);
     ++requests_;
     if (!res.not_found) s.supplement = std::make_unique<json::Doc>(std::move(res.doc));
   }

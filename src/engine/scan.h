@@ -1,5 +1,7 @@
-// commerce_fdw engine: reading a table — choosing the requests for a query's
-// conditions (planning) and paging through them lazily (execution).
+// commerce_fdw engine: executing a table read — sending the request series
+// render_scan gives for a plan, paging through them lazily, guarding and
+// decoding the pages into rows. Planning is in scan_plan.h, the requests in
+// requests.h.
 #pragma once
 
 #include <deque>
@@ -8,72 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/requests.h"
+#include "engine/scan_plan.h"
 #include "engine/schema.h"
 #include "engine/session.h"
 
 namespace cfdw {
-
-// A condition the query offers: column op value(s). nvalues is the number of
-// values when known at planning (1 for a scalar, n for an IN list, -1 for an
-// array only known at execution).
-struct CondShape {
-  std::string column;
-  Op op;
-  int nvalues = 1;
-};
-
-// What the planner decided; serialized into the plan (fdw_private).
-struct ScanPlan {
-  std::string table;
-  std::vector<int> endpoints;      // read endpoints used (several: a partition group)
-  std::vector<int> used;           // indexes of the offered conditions that shape the requests
-  std::vector<int> binding_of;     // for each used condition: its binding index in the endpoint(s)
-  bool all_exact = true;           // every offered condition is applied exactly by the remote
-  std::string sort_column;         // remote ordering, empty: none
-  bool sort_desc = false;
-  long limit = -1;                 // remote row limit; -1 none
-  bool detail = false;             // fetch each row's detail object
-  bool supplement = false;         // send the endpoint's supplement request
-  bool count_only = false;         // answer count(*) from the reported total
-  bool eager = false;              // every row will be read: pages may be fetched in parallel
-
-  std::string serialize() const;
-  static ScanPlan deserialize(const std::string& s);
-};
-
-// A table's planning interface.
-struct ScanRequest {
-  std::vector<CondShape> conds;    // offered conditions
-  std::vector<std::string> needed; // columns the query reads
-  std::string sort_column;         // wanted order (single column), empty: none
-  bool sort_desc = false;
-  long limit = -1;                 // LIMIT (+OFFSET) if every condition is pushed; -1 none
-};
-
-// Chooses the endpoint(s) and which conditions shape them. Returns nullopt when
-// no endpoint can serve the conditions (a required condition is missing).
-std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req);
-// Whether the table can return rows sorted by `column` (desc) for these conditions.
-bool can_sort(const Table& table, const ScanPlan& plan, const std::string& column);
-// Whether the plan's used condition u (an index into plan.used) is applied by
-// the remote on a column its rows lack (Binding::authoritative): PostgreSQL
-// must not recheck it.
-bool remote_only(const Table& table, const ScanPlan& plan, size_t u);
-// Whether count(*) can be answered from the remote total for this plan.
-bool can_count(const Table& table, const ScanPlan& plan);
-// Estimated requests for the plan (planner costs).
-double estimate_requests(const Table& table, const ScanPlan& plan, const Config& cfg, double rows);
-
-// A value of a condition at execution (PostgreSQL text, canonical form).
-struct CondValues {
-  std::vector<std::optional<std::string>> values;  // NULL elements stay nullopt
-};
-
-// The requests a plan sends, for EXPLAIN: values shown where known, "$n"
-// placeholders where only known at execution.
-std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan,
-                                       const std::vector<std::optional<CondValues>>& values,
-                                       const Config& cfg);
 
 // A list's reported total (or page count) when it is an exact non-negative
 // integer: a JSON integer, or a string of digits (APIs that send numbers as

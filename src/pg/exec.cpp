@@ -388,7 +388,10 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     }
     Config cfg = make_config(d, NIL, InvalidOid);
     std::string all;
-    for (const auto& l : describe_scan(*d->table, plan, vals, cfg)) all += l + "\n";
+    // The requests a scan with these values sends, as rendered for it (values
+    // known only at execution shown as $column).
+    const RenderedScan rendered = render_scan(*d->table, plan, vals, cfg);
+    for (const auto& l : describe_scan(*d->table, plan, rendered)) all += l + "\n";
     std::string note;
     if (plan.count_only) note += "count(*) from the remote total; ";
     if (!plan.sort_column.empty()) note += "sorted remotely by " + plan.sort_column + (plan.sort_desc ? " desc" : "") + "; ";

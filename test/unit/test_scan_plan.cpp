@@ -1,10 +1,12 @@
-// Planning and request building for declared tables (no server involved).
+// Planning and request building for declared tables, and the requests a
+// scan sends (to a loopback server answering empty pages).
 #include <gtest/gtest.h>
 
 #include "apis/apis.h"
 #include "engine/modify.h"
 #include "engine/scan.h"
 #include "engine/values.h"
+#include "loopback_server.h"
 
 #include "test_support.h"
 
@@ -144,6 +146,95 @@ TEST(ScanPlan, SerializationRoundTrips) {
   EXPECT_EQ(q.serialize(), p.serialize());
   EXPECT_EQ(q.binding_of, p.binding_of);
   EXPECT_EQ(q.sort_column, "price");
+}
+
+// A scan sends what render_scan rendered for it, and EXPLAIN shows: each
+// series' supplement lookup, then its first page (every page here is empty, so
+// it is the last), series after series.
+TEST(ScanPlan, AScanSendsTheRenderedRequests) {
+  LoopbackServer server([](const Received& r, int) {
+    if (r.target.rfind("/inventory/product/", 0) == 0) return respond(200, R"({"success":true,"data":[]})");
+    if (r.target.find('?') == std::string::npos) return respond(404, R"({"success":false,"error":"not found"})");
+    return respond(200, R"({"success":true,"data":[],"pagination":{"total":0,"limit":100,"offset":0,"hasMore":false}})");
+  });
+  Config c = config();
+  c.base_url = server.url("");
+  c.secrets = {{"api_key", "k"}};
+  HttpClient client;
+  ServerStats stats;
+  Session session(*find_api("glance"), c, client, nullptr, &stats, HttpHooks());
+  struct Case {
+    const char* table;
+    std::vector<CondShape> conds;
+    std::vector<CondValues> values;
+    std::vector<std::string> needed;
+    std::vector<std::string> sent;
+  };
+  const std::vector<Case> cases = {
+      {"inventory", {{"id", kIn, 3}}, {vals({"3", "1", "3"})}, {"id"}, {"GET /inventory/3", "GET /inventory/1"}},
+      {"inventory", {{"product_id", kEq, 1}}, {vals({"1"})}, {"id", "product_name"},
+       {"GET /products/id/1", "GET /inventory/product/1"}},
+      {"inventory", {{"warehouse_id", kIn, 2}}, {vals({"1", "3"})}, {"id"},
+       {"GET /inventory?warehouseId=1&page=1&limit=100", "GET /inventory?warehouseId=3&page=1&limit=100"}},
+      {"documents", {{"date", kGe, 1}, {"date", kLt, 1}, {"type", kEq, 1}},
+       {vals({"2026-01-01"}), vals({"2026-02-01"}), vals({"invoice"})}, {"id"},
+       {"GET /documents?startDate=2026-01-01&endDate=2026-02-01&type=invoice&page=1&limit=100"}},
+      {"products", {{"sku", kEq, 1}}, {vals({"A/B?C&D=E F"})}, {"id"}, {"GET /products/sku/A%2FB%3FC%26D%3DE%20F"}},
+  };
+  size_t seen = 0;
+  for (const Case& k : cases) {
+    const Table& t = glance(k.table);
+    ScanRequest req;
+    req.conds = k.conds;
+    req.needed = k.needed;
+    auto plan = plan_scan(t, req);
+    ASSERT_TRUE(plan) << k.table;
+    std::vector<CondValues> used;
+    for (int i : plan->used) used.push_back(k.values.at(i));
+    std::vector<bool> needed(t.columns.size(), false);
+    for (const auto& n : k.needed) needed[t.column_index(n)] = true;
+    Scan scan(session, t, *plan, used, needed);
+    Row row;
+    while (scan.next(&row)) {
+    }
+    std::vector<std::string> got;
+    const std::vector<Received> all = server.received();
+    for (; seen < all.size(); ++seen) got.push_back(all[seen].method + " " + all[seen].target);
+    EXPECT_EQ(got, k.sent) << k.table;
+    EXPECT_EQ(got, first_requests(t, *plan, used, c)) << k.table;
+    // EXPLAIN's first line is the first page of the first series.
+    const std::vector<std::optional<CondValues>> given(used.begin(), used.end());
+    const std::string line = describe_scan(t, *plan, render_scan(t, *plan, given, c)).front();
+    ASSERT_FALSE(got.empty());
+    const std::string first_page = got[plan->supplement ? 1 : 0];
+    EXPECT_TRUE(line == first_page || line.rfind(first_page + " ", 0) == 0) << line;
+  }
+}
+
+// EXPLAIN shows what is sent, also where the requests are few or none.
+TEST(ScanPlan, ExplainShowsOnlyWhatIsSent) {
+  // Several values for a binding that takes one (an array containing two
+  // categories): the first is sent, PostgreSQL checks the rest; no fan-out.
+  ScanRequest contains;
+  contains.conds = {{"category_ids", kContains, 2}};
+  EXPECT_EQ(describe_requests(*find_api("gcommerce")->table("products"), contains,
+                              std::vector<std::optional<CondValues>>{vals({"8211", "8212"})},
+                              test_config("gcommerce", "http://127.0.0.1:1/gcommerce")),
+            (std::vector<std::string>{"GET /products?cid=8211&page=1&items_per_page=100 (paged)"}));
+  // An empty key and a NULL value send nothing.
+  ScanRequest sku;
+  sku.conds = {{"sku", kEq, 1}};
+  EXPECT_EQ(describe(glance("products"), sku, {vals({""})}), (std::vector<std::string>{"none: no row can match"}));
+  ScanRequest ids;
+  ids.conds = {{"id", kIn, -1}};
+  EXPECT_EQ(describe(glance("inventory"), ids, {CondValues{{std::nullopt}}}),
+            (std::vector<std::string>{"none: no row can match"}));
+  // A value known only at execution: the supplement lookup shows its placeholder too.
+  ScanRequest product;
+  product.conds = {{"product_id", kEq, 1}};
+  product.needed = {"product_name"};
+  EXPECT_EQ(describe(glance("inventory"), product, {std::nullopt}),
+            (std::vector<std::string>{"GET /inventory/product/$product_id", "GET /products/id/$product_id"}));
 }
 
 TEST(Values, FormatsForRequests) {

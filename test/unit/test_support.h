@@ -28,8 +28,11 @@ inline Config test_config(const std::string& api, const std::string& base_url) {
   return c;
 }
 
-// The requests EXPLAIN shows for a scan: values[i] belongs to req.conds[i]
-// (a std::optional left empty: known only at execution).
+// The requests a scan sends, as EXPLAIN shows them: render_scan's series
+// (the very requests Scan sends: first page, supplement lookup, per-row
+// detail template) formatted by describe_scan. values[i] belongs to
+// req.conds[i] (a std::optional left empty: known only at execution, shown as
+// $column).
 template <typename Values>
 std::vector<std::string> describe_requests(const Table& t, const ScanRequest& req, const Values& values,
                                            const Config& cfg) {
@@ -38,7 +41,21 @@ std::vector<std::string> describe_requests(const Table& t, const ScanRequest& re
   if (!plan) return {};
   std::vector<std::optional<CondValues>> used;
   for (int i : plan->used) used.push_back(values.at(i));
-  return describe_scan(t, *plan, used, cfg);
+  return describe_scan(t, *plan, render_scan(t, *plan, used, cfg));
+}
+
+// The first request of every series a scan sends (its supplement lookup, then
+// its first page), in the order they are sent: what the server sees when each
+// first page is the last.
+inline std::vector<std::string> first_requests(const Table& t, const ScanPlan& plan,
+                                               const std::vector<CondValues>& values, const Config& cfg) {
+  const std::vector<std::optional<CondValues>> given(values.begin(), values.end());
+  std::vector<std::string> out;
+  for (const RenderedSeries& s : render_scan(t, plan, given, cfg).series) {
+    if (s.supplement_request) out.push_back(s.supplement_request->display());
+    out.push_back(page_request(t.reads[s.endpoint], s.path, s.query, s.page, s.size).display());
+  }
+  return out;
 }
 
 }  // namespace cfdw
