@@ -6,6 +6,7 @@
 #include <string>
 
 #include "apis/apis.h"
+#include "engine/codec.h"
 #include "engine/json.h"
 #include "engine/scan.h"
 #include "engine/url.h"
@@ -48,7 +49,7 @@ void BM_DecodePage(benchmark::State& state) {
   doc.parse(page, &why);
   const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
   for (auto _ : state) {
-    for (const auto& row : rows.GetArray()) {
+    for (const auto& row : rows.elements()) {
       for (const auto& c : t.columns) {
         if (c.path.empty()) continue;
         const std::string path = c.path.substr(0, c.path.find('|'));
@@ -68,7 +69,7 @@ void BM_RawJsonb(benchmark::State& state) {
   doc.parse(page, &why);
   const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
   for (auto _ : state)
-    for (const auto& row : rows.GetArray()) benchmark::DoNotOptimize(cfdw::json::serialize(row));
+    for (const auto& row : rows.elements()) benchmark::DoNotOptimize(cfdw::json::serialize(row));
   state.SetItemsProcessed(state.iterations() * 100);
 }
 BENCHMARK(BM_RawJsonb);
