@@ -86,27 +86,8 @@ const Value kNull;
 // ---------------------------------------------------------------------------
 // Value
 
-std::string_view Value::view() const {
-  switch (kind_) {
-    case Kind::String:
-    case Kind::Number: return std::string_view(static_cast<const char*>(ptr_), size_);
-    case Kind::Bool: return size_ ? "true" : "false";
-    default: return std::string_view();
-  }
-}
-
 const Value& Value::element(size_t i) const {
   return kind_ == Kind::Array && i < size_ ? static_cast<const Value*>(ptr_)[i] : kNull;
-}
-
-Range<Value> Value::elements() const {
-  const Value* e = kind_ == Kind::Array ? static_cast<const Value*>(ptr_) : nullptr;
-  return Range<Value>(e, e ? e + size_ : nullptr);
-}
-
-Range<Member> Value::members() const {
-  const Member* m = kind_ == Kind::Object ? static_cast<const Member*>(ptr_) : nullptr;
-  return Range<Member>(m, m ? m + size_ : nullptr);
 }
 
 const Value* Value::get(std::string_view path) const {
@@ -119,7 +100,8 @@ const Value* Value::get(std::string_view path) const {
     const Value* next = nullptr;
     if (cur->kind_ == Kind::Object) {
       for (const Member& m : cur->members())
-        if (m.name.view() == seg) {
+        if (m.name.size_ == seg.size() && (seg.empty() || *static_cast<const char*>(m.name.ptr_) == seg[0]) &&
+            m.name.view() == seg) {
           next = &m.value;
           break;
         }

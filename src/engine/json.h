@@ -49,14 +49,18 @@ class Value {
   // booleans "true"/"false"; otherwise empty.
   std::string text() const { return std::string(view()); }
   // text() without a copy (valid while the document lives).
-  std::string_view view() const;
+  std::string_view view() const {
+    return kind_ == Kind::String || kind_ == Kind::Number ? std::string_view(static_cast<const char*>(ptr_), size_)
+           : kind_ == Kind::Bool                         ? std::string_view(size_ ? "true" : "false")
+                                                         : std::string_view();
+  }
   bool is_true() const { return kind_ == Kind::Bool && size_ != 0; }
   // Elements of an array, members of an object; 0 for anything else.
   size_t size() const { return kind_ == Kind::Array || kind_ == Kind::Object ? size_ : 0; }
   // Element i of an array (a null value when i >= size() or this is no array).
   const Value& element(size_t i) const;
-  Range<Value> elements() const;   // empty unless an array
-  Range<Member> members() const;   // empty unless an object, in document order
+  inline Range<Value> elements() const;   // empty unless an array
+  inline Range<Member> members() const;   // empty unless an object, in document order
   // The JSON text of this value, numbers exactly as received.
   std::string serialize() const;
   // A short form for error messages (at most ~80 characters, "..." after).
@@ -73,6 +77,16 @@ struct Member {
   Value name;  // a string
   Value value;
 };
+
+inline Range<Value> Value::elements() const {
+  const Value* e = kind_ == Kind::Array ? static_cast<const Value*>(ptr_) : nullptr;
+  return Range<Value>(e, e ? e + size_ : nullptr);
+}
+
+inline Range<Member> Value::members() const {
+  const Member* m = kind_ == Kind::Object ? static_cast<const Member*>(ptr_) : nullptr;
+  return Range<Member>(m, m ? m + size_ : nullptr);
+}
 
 // The same as the member functions, for code written against free functions.
 inline Kind kind(const Value& v) { return v.kind(); }
@@ -91,6 +105,8 @@ class Doc {
   // Parses data. On failure returns false, leaves a null root and sets *error
   // to a short reason ("unexpected end of input at offset 120", ...).
   bool parse(std::string_view data, std::string* error);
+  // The same result by the strict reference parser alone (slower; for tests).
+  bool parse_strict(std::string_view data, std::string* error);
   const Value& root() const;  // null before a successful parse
 
  private:

@@ -1,5 +1,6 @@
 // commerce_fdw engine: reading JSON text into a document (json::Doc, see
-// json.h): the document's memory and the parser.
+// json.h): the document's memory, RapidJSON's reader for the common case and
+// a strict parser that decides the rest and words the errors.
 //
 // A document is a tree of 16-byte Values in one arena owned by its Doc: a
 // string or number points at its bytes (a number's are its source text, so
@@ -13,6 +14,14 @@
 #include <vector>
 
 #include "engine/error.h"
+
+// SSE2 (every x86-64 has it): RapidJSON skips white space and scans strings
+// 16 bytes at a time. Its aligned loads may read up to 15 bytes past the
+// terminating NUL, inside the padding Doc::Impl::text has for them.
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+#include <rapidjson/reader.h>
 
 namespace cfdw {
 namespace json {
@@ -171,6 +180,9 @@ Scan scan_number(std::string_view s, size_t* pos) {
 }
 
 
+// The deepest nesting of objects and arrays a document may have.
+constexpr int kMaxDepth = 512;
+
 // A strict recursive-descent JSON parser, the authority on what is valid
 // JSON and on the error messages; it hands what it reads to a DomBuilder.
 class Parser {
@@ -194,8 +206,6 @@ class Parser {
   }
 
  private:
-  static constexpr int kMaxDepth = 512;
-
   bool at_end() const { return pos_ >= in_.size(); }
   void skip_space() {
     while (!at_end() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r')) ++pos_;
@@ -428,6 +438,60 @@ class Parser {
   const char* reason_ = "";
   size_t offset_ = 0;
 };
+
+// ---------------------------------------------------------------------------
+// The fast path: RapidJSON's reader
+
+// Whether s may hold a \u escape of a UTF-16 surrogate (\uD800-\uDFFF).
+bool may_escape_surrogates(std::string_view s) {
+  for (size_t i = s.find('\\'); i != std::string_view::npos && i + 3 < s.size(); i = s.find('\\', i + 1)) {
+    const char c = s[i + 3];
+    if (s[i + 1] == 'u' && (s[i + 2] | 0x20) == 'd' && ((c >= '8' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')))
+      return true;
+  }
+  return false;
+}
+
+// Feeds RapidJSON's reader events to a DomBuilder, refusing what the strict
+// parser would refuse but the reader lets through: nesting beyond kMaxDepth
+// (the reader recurses without a bound) and a lone low surrogate written as
+// an escape ("\udc00", which the reader encodes as the invalid UTF-8 ED B0 80;
+// checked only when the input has surrogate escapes at all).
+class FastHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, FastHandler> {
+ public:
+  FastHandler(DomBuilder& out, bool check_surrogates) : out_(out), check_surrogates_(check_surrogates) {}
+
+  bool Null() { return out_.Null(); }
+  bool Bool(bool b) { return out_.Bool(b); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return out_.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return no_surrogate(s, n) && out_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return no_surrogate(s, n) && out_.Key(s, n, copy); }
+  bool StartObject() { return ++depth_ <= kMaxDepth && out_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { return --depth_, out_.EndObject(n); }
+  bool StartArray() { return ++depth_ <= kMaxDepth && out_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return --depth_, out_.EndArray(n); }
+
+ private:
+  // Valid UTF-8 never has ED followed by A0..BF (that is a surrogate).
+  bool no_surrogate(const char* s, size_t n) const {
+    if (!check_surrogates_) return true;
+    for (const char* p = s; (p = static_cast<const char*>(std::memchr(p, '\xED', n - size_t(p - s))));) {
+      if (++p == s + n) return true;
+      if (static_cast<unsigned char>(*p) >= 0xA0) return false;
+    }
+    return true;
+  }
+
+  DomBuilder& out_;
+  const bool check_surrogates_;
+  int depth_ = 0;
+};
+
+// Numbers as their source text, strings validated as UTF-8, both left in the
+// document's own copy of the input (in situ); no trailing data allowed.
+constexpr unsigned kReaderFlags =
+    rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
+
 }  // namespace
 
 bool is_number(std::string_view s) {
@@ -441,6 +505,7 @@ bool is_number(std::string_view s) {
 struct Doc::Impl {
   explicit Impl(size_t input_size) : arena(input_size * 2 + 256) {}
   Arena arena;
+  std::unique_ptr<char[]> text;  // the input, parsed in situ (strings and numbers point into it), NUL, padding
   Value root;
 };
 
@@ -449,8 +514,36 @@ Doc::~Doc() = default;
 Doc::Doc(Doc&&) noexcept = default;
 Doc& Doc::operator=(Doc&&) noexcept = default;
 
+// RapidJSON's reader takes the common case: valid JSON whose numbers fit a
+// double's range. Anything it refuses (a syntax error, 1e400, a 400-digit
+// integer) goes to the strict parser, which accepts every valid document and
+// words the errors; so the reader only ever decides how fast, never what.
 bool Doc::parse(std::string_view data, std::string* error) {
   impl_.reset();  // drops any previous document and its memory
+  if (data.size() >= std::numeric_limits<uint32_t>::max()) {
+    if (error) *error = "document too large at offset 0";
+    return false;
+  }
+  auto impl = std::make_unique<Impl>(data.size());
+  constexpr size_t kPadding = 16;  // the terminating NUL and what SIMD loads may read after it
+  impl->text.reset(new char[data.size() + kPadding]);
+  if (!data.empty()) std::memcpy(impl->text.get(), data.data(), data.size());
+  std::memset(impl->text.get() + data.size(), 0, kPadding);
+  DomBuilder dom(impl->arena);
+  FastHandler handler(dom, may_escape_surrogates(data));
+  rapidjson::InsituStringStream in(impl->text.get());
+  rapidjson::Reader reader;
+  // The reader stops at a NUL byte as at the end: it must have read everything.
+  if (reader.Parse<kReaderFlags>(in, handler) && in.Tell() == data.size()) {
+    impl->root = dom.root();
+    impl_ = std::move(impl);
+    return true;
+  }
+  return parse_strict(data, error);
+}
+
+bool Doc::parse_strict(std::string_view data, std::string* error) {
+  impl_.reset();
   if (data.size() >= std::numeric_limits<uint32_t>::max()) {
     if (error) *error = "document too large at offset 0";
     return false;

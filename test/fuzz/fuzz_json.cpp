@@ -1,7 +1,8 @@
 // libFuzzer target: the JSON reader and the column codec (src/engine/json*,
 // codec.*, pgtext.*).
 //
-// Parses the input; when it parses, every value in it (up to a bound) is read
+// Parses the input (by the fast reader and by the strict parser alone, which
+// must agree); when it parses, every value in it (up to a bound) is read
 // with text(), display(), serialize() and decoded into every column type with
 // every decoding rule, and the document's serialization must parse again to
 // the same serialization. The input as a PostgreSQL text value also goes
@@ -98,7 +99,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   json::Doc doc;
   std::string why;
-  if (doc.parse(in, &why)) {
+  const bool parsed = doc.parse(in, &why);
+  // The fast reader and the strict parser agree: the same verdict, the same
+  // error, the same document.
+  json::Doc strict;
+  std::string strict_why;
+  if (strict.parse_strict(in, &strict_why) != parsed) finding("parse() and parse_strict() disagree", in);
+  if (!parsed && strict_why != why) finding("parse() and parse_strict() give different errors", why + " / " + strict_why);
+  if (parsed && json::serialize(strict.root()) != json::serialize(doc.root()))
+    finding("parse() and parse_strict() give different documents", in);
+  if (parsed) {
     int budget = 2000;
     walk(doc.root(), &budget);
     for (const char* path : {"data", "data.0", "pagination.total", "0", "a.b.c", ""}) {

@@ -147,6 +147,52 @@ TEST(JsonParse, ReparseAndMove) {
   EXPECT_EQ(kind(Doc().root()), Kind::Null);
 }
 
+// The fast reader takes the common case; whatever it refuses goes to the strict
+// parser. Both must give the same document, and the strict parser's errors.
+TEST(JsonParse, FastAndStrictAgree) {
+  const std::vector<std::string> docs = {
+      R"({"success":true,"data":[{"id":1,"q":10.50,"s":"a\"b\u00e9\ud83d\ude00","n":null,"t":[]}],"p":{}})",
+      R"([1e400,-12345678901234567890123456789012345678901234567890e300,0.000001,-0])",
+      std::string("[\"") + std::string(5000, 'x') + "\",\"\\u0000\",\"\xF0\x9F\x98\x80\"]",
+      "  \"top\"  ", "true", "-1.5E+3", R"({"a":{"b":{"c":[[[{}]]]}}})",
+  };
+  for (const std::string& text : docs) {
+    Doc fast, strict;
+    std::string e1, e2;
+    ASSERT_TRUE(fast.parse(text, &e1)) << text << ": " << e1;
+    ASSERT_TRUE(strict.parse_strict(text, &e2)) << text << ": " << e2;
+    EXPECT_EQ(serialize(fast.root()), serialize(strict.root())) << text;
+  }
+  const std::vector<std::string> bad = {
+      std::string("[1]\0", 4) + "x",      // the reader would stop at the NUL
+      std::string("[\"a\0b\"]", 7),      // a NUL inside a string
+      R"(["\udc00"])", R"({"\udfff":1})",  // lone low surrogates, which the reader would encode
+      "[\"\xED\xA0\x80\"]", std::string(513, '[') + std::string(513, ']'), "[1e]", "{\"a\":01}",
+  };
+  for (const std::string& text : bad) {
+    Doc fast, strict;
+    std::string e1, e2;
+    EXPECT_FALSE(fast.parse(text, &e1)) << text;
+    EXPECT_FALSE(strict.parse_strict(text, &e2)) << text;
+    EXPECT_EQ(e1, e2) << text;
+    EXPECT_EQ(kind(fast.root()), Kind::Null);
+  }
+  EXPECT_EQ(parse_error(std::string("[1]\0", 4)), "unexpected data after the document at offset 3");
+  EXPECT_EQ(parse_error(R"({"\udfff":1})"), "invalid surrogate pair in string at offset 2");
+}
+
+// A document keeps its own copy of the text: the input may go away.
+TEST(JsonParse, DocumentOutlivesItsInput) {
+  Doc d;
+  {
+    std::string text = R"({"name":"Tee","price":10.000000})";
+    ASSERT_TRUE(d.parse(text, nullptr));
+    text.assign(text.size(), 'x');
+  }
+  EXPECT_EQ(text(*get(d.root(), "name")), "Tee");
+  EXPECT_EQ(text(*get(d.root(), "price")), "10.000000");
+}
+
 // ---------------------------------------------------------------------------
 // Access and display
 
