@@ -20,6 +20,9 @@ for p in nginx-light postgresql-plpython3-15 curl bc; do
     || { apt-get update -qq; apt-get install -y -qq --no-install-recommends "$p" >/dev/null; }
 done
 bash scripts/install-deps.sh >/dev/null
+# The extension installs into the one system PostgreSQL: one install at a time.
+exec 9>/tmp/cfdw-install.lock
+flock 9
 build_and_install
 new_workdir
 
@@ -50,7 +53,9 @@ CONF
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
 trap 'nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -s stop 2>/dev/null || true; cleanup' EXIT
 BASE="http://127.0.0.1:$NGINX_PORT"
-start_cluster
+# preloaded: the server holds this build even if another one is installed later
+PG_EXTRA_OPTS="-c shared_preload_libraries=commerce_fdw" start_cluster
+flock -u 9
 
 psql_q() { as_postgres env PGHOST="$PGHOST" PGPORT="$PGPORT" "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -U postgres -d postgres "$@"; }
 psql_q <<SQL
@@ -81,6 +86,24 @@ while True:
     page += 1
 \$\$ LANGUAGE plpython3u;
 SQL
+
+# PROFILE=1: instead of the measurements, a perf profile of the backend over RUNS full scans
+# (needs linux-perf); prints the top of `perf report`.
+if [ "${PROFILE:-0}" = 1 ]; then
+  psql_q <<SQL >/dev/null &
+SELECT pg_backend_pid() AS pid \gset
+\setenv BPID :pid
+\! echo \$BPID > $WORK/bpid
+SELECT pg_sleep(1);
+$(for _ in $(seq 1 "$RUNS"); do echo "SELECT count(product_sku), sum(quantity) FROM inv_small;"; done)
+SQL
+  sleep 0.5
+  perf record -o "$WORK/perf.data" -p "$(cat "$WORK/bpid")" -- sleep "$((RUNS + 2))" 2>/dev/null || true
+  wait
+  perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>&1 | grep "%" | head -12
+  perf report -i "$WORK/perf.data" --no-children --percent-limit 0.7 --stdio -g none 2>&1 | grep "%" | head -60
+  exit 0
+fi
 
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

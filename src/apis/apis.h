@@ -5,9 +5,11 @@
 
 namespace cfdw {
 
-const Api* glance_api();
-const Api* extend_api();
-const Api* gcommerce_api();
-const Api* glocher_api();
+// Each accessor returns its API's one instance, unresolved: the registry
+// resolves the references of each (resolve_references) before anything uses it.
+Api* glance_api();
+Api* extend_api();
+Api* gcommerce_api();
+Api* glocher_api();
 
 }  // namespace cfdw

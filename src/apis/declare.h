@@ -1,18 +1,52 @@
-// commerce_fdw: short-hands for declaring an API's tables (see engine/schema.h).
+// commerce_fdw: short-hands for declaring an API's options and tables by name
+// (see engine/api.h, engine/schema.h and docs/architecture.md "Declarations").
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "engine/api.h"
 #include "engine/schema.h"
 #include "engine/session.h"
 
 namespace cfdw {
 namespace declare {
 
+// Options an API takes beyond the common ones (engine/api.h: OptionDef).
+// A credential, only in a user mapping; a table fails without it.
+inline OptionDef secret(std::string name) {
+  OptionDef o;
+  o.name = std::move(name);
+  o.kind = OptionKind::Secret;
+  o.places = kOnMapping;
+  o.required = true;
+  return o;
+}
+// A remote id (a whole number, 1 or more) on the server or a table, put into
+// declarations as {name}.
+inline OptionDef id_option(std::string name) {
+  OptionDef o;
+  o.name = std::move(name);
+  o.kind = OptionKind::Id;
+  return o;
+}
+// One of the listed values, on the server or a table (WriteRule::option).
+inline OptionDef one_of(std::string name, std::vector<std::string> values) {
+  OptionDef o;
+  o.name = std::move(name);
+  o.kind = OptionKind::Enum;
+  o.values = std::move(values);
+  return o;
+}
+// A table using the API fails without it (naming the option).
+inline OptionDef required(OptionDef o) {
+  o.required = true;
+  return o;
+}
+
 inline Column col(std::string name, ColType type, std::string path, ColumnFlag flag = ColumnFlag::kNone,
-                  Decode decode = Decode::Plain) {
+                  Format decode = Format::Plain) {
   Column c;
   c.name = std::move(name);
   c.type = type;
@@ -59,13 +93,13 @@ inline Binding query_in(std::string column, std::string param) {
   return b;
 }
 // A lower (>=, >) or upper (<=, <) bound.
-inline Binding lower(std::string column, std::string param, ValueFormat f = ValueFormat::Plain) {
+inline Binding lower(std::string column, std::string param, Format f = Format::Plain) {
   Binding b = query_eq(std::move(column), std::move(param));
   b.ops = kGe | kGt;
   b.format = f;
   return b;
 }
-inline Binding upper(std::string column, std::string param, ValueFormat f = ValueFormat::Plain) {
+inline Binding upper(std::string column, std::string param, Format f = Format::Plain) {
   Binding b = query_eq(std::move(column), std::move(param));
   b.ops = kLe | kLt;
   b.format = f;
@@ -84,14 +118,20 @@ inline Endpoint endpoint(std::string name, std::string method, std::string path,
   return e;
 }
 
-inline BodyField field(std::string key, std::string column, bool required = false,
-                       json::WriteFormat format = json::WriteFormat::Plain) {
+// Whether a body field's column must be non-NULL (the write fails naming it).
+enum Need { kOptional, kRequired };
+
+inline BodyField field(std::string key, std::string column, Need need = kOptional,
+                       Format format = Format::Plain) {
   BodyField f;
   f.key = std::move(key);
   f.column = std::move(column);
-  f.required = required;
+  f.required = need == kRequired;
   f.format = format;
   return f;
+}
+inline BodyField field(std::string key, std::string column, Format format) {
+  return field(std::move(key), std::move(column), kOptional, format);
 }
 inline BodyField constant(std::string key, std::string json_text) {
   BodyField f;
@@ -122,17 +162,55 @@ inline WriteRule update(std::string name, std::vector<std::string> columns, std:
   w.columns = std::move(columns);
   return w;
 }
-// UPDATE ... SET col = col ± n, sent as the difference, batched.
-inline WriteRule update_delta(std::string name, std::string column, std::string method, std::string path,
-                              std::vector<BodyField> body, std::string batch_key, int batch_max, std::string result,
-                              Returning ret) {
-  WriteRule w = update(std::move(name), {column}, std::move(method), std::move(path), std::move(body),
-                       std::move(result), std::move(ret));
-  w.delta_column = std::move(column);
-  w.batch_key = std::move(batch_key);
-  w.batch_max = batch_max;
-  return w;
-}
+// UPDATE ... SET col = col ± n, sent as the difference:
+//   update_delta("adjust").of("quantity").request("POST", "/inventory/adjust")
+//       .body({...}).batched("actions", 100).result("data.adjusted", {{"quantity", "newQuantity"}})
+class DeltaUpdate {
+ public:
+  explicit DeltaUpdate(std::string name) {
+    w_.kind = WriteKind::Update;
+    w_.name = std::move(name);
+  }
+  // The column changed by a difference; a NULL in it (old or new) is refused
+  // with "cannot <name> a NULL <column> by a difference" unless when_null says otherwise.
+  DeltaUpdate& of(std::string column) {
+    w_.columns = {column};
+    w_.delta_column = column;
+    w_.null_delta_message = "cannot " + w_.name + " a NULL " + column + " by a difference";
+    return *this;
+  }
+  DeltaUpdate& request(std::string method, std::string path) {
+    w_.method = std::move(method);
+    w_.path = std::move(path);
+    return *this;
+  }
+  DeltaUpdate& body(std::vector<BodyField> fields) {
+    w_.body = std::move(fields);
+    return *this;
+  }
+  // Up to `max` rows a request, as the array `key` of the body.
+  DeltaUpdate& batched(std::string key, int max) {
+    w_.batch_key = std::move(key);
+    w_.batch_max = max;
+    return *this;
+  }
+  // Where the answer holds the written rows, and RETURNING's columns in it.
+  DeltaUpdate& result(std::string path, Returning ret) {
+    w_.result = std::move(path);
+    w_.returning = std::move(ret);
+    return *this;
+  }
+  DeltaUpdate& when_null(std::string message) {
+    w_.null_delta_message = std::move(message);
+    return *this;
+  }
+  operator WriteRule() const { return w_; }
+
+ private:
+  WriteRule w_;
+};
+inline DeltaUpdate update_delta(std::string name) { return DeltaUpdate(std::move(name)); }
+
 inline WriteRule remove(std::string name, std::string method, std::string path) {
   WriteRule w;
   w.kind = WriteKind::Delete;
@@ -147,6 +225,34 @@ inline WriteRule remove(std::string name, std::string method, std::string path) 
 inline WriteRule keyed(std::vector<std::string> key, WriteRule w) {
   w.key = std::move(key);
   return w;
+}
+
+// ON CONFLICT DO NOTHING: each row's `column` is first looked up through the
+// read endpoint named `endpoint`:
+//   conflict_lookup("email", "list").ignoring_case()
+class ConflictLookup {
+ public:
+  ConflictLookup(std::string column, std::string endpoint) {
+    c_.column = std::move(column);
+    c_.endpoint = std::move(endpoint);
+  }
+  // The remote treats values differing only in case as the same (emails).
+  ConflictLookup& ignoring_case() {
+    c_.ignore_case = true;
+    return *this;
+  }
+  // Further columns that must be equal too (ConflictCheck::also).
+  ConflictLookup& also_equal(std::vector<std::string> columns) {
+    c_.also = std::move(columns);
+    return *this;
+  }
+  operator ConflictCheck() const { return c_; }
+
+ private:
+  ConflictCheck c_;
+};
+inline ConflictLookup conflict_lookup(std::string column, std::string endpoint) {
+  return ConflictLookup(std::move(column), std::move(endpoint));
 }
 
 // RETURNING from the listed (column, response path) pairs.

@@ -48,7 +48,7 @@ Endpoint one(const std::string& name, const std::string& path, const std::string
 // The API takes date-times in UTC as YYYY-MM-DDTHH:MM:SS ("fully qualified utc
 // format"); timestamptz values are rendered in UTC.
 Binding changed_since(const std::string& column, const std::string& param) {
-  return lower(column, param, ValueFormat::IsoSeconds);
+  return lower(column, param, Format::IsoSeconds);
 }
 
 // Matches a text the remote compares loosely (case-insensitively): a superset.
@@ -148,7 +148,7 @@ Table products() {
       one("by number", "/Products/{product_number}", "product_number"),
       offset_list("/Products", {loose_eq("name", "productName"), query_eq("warehouse", "warehouse"),
                                 remote_bound(changed_since("changed_at", "modifiedDateFrom")),
-                                remote_bound(upper("changed_at", "modifiedDateTo", ValueFormat::IsoSeconds))}),
+                                remote_bound(upper("changed_at", "modifiedDateTo", Format::IsoSeconds))}),
   };
   t.no_delete_reason = "products are read-only through the API";
   t.est_rows = 5000;
@@ -176,15 +176,15 @@ Table warehouse_stock_levels() {
   t.required = {"warehouse"};
   t.required_hint = "Stock levels are listed per warehouse: add WHERE warehouse = '...' (or IN (...)).";
   t.key = {"warehouse", "product_number"};
-  const std::vector<BodyField> item = {field("warehouse", "warehouse", true),
-                                       field("productNumber", "product_number", true),
+  const std::vector<BodyField> item = {field("warehouse", "warehouse", kRequired),
+                                       field("productNumber", "product_number", kRequired),
                                        field("customerProductNumber", "customer_product_number"),
                                        field("notes", "notes")};
   std::vector<BodyField> set_body = item, adjust_body = item;
-  set_body.push_back(field("balance", "balance", true));
-  adjust_body.push_back(field("balanceDifference", "balance", true));
+  set_body.push_back(field("balance", "balance", kRequired));
+  adjust_body.push_back(field("balanceDifference", "balance", kRequired));
   // The answer is {code?, Message, Information}, not the item: RETURNING raw shows it.
-  WriteRule adjust = update_delta("adjust", "balance", "PUT", "/WarehouseStockLevels", adjust_body, "", 0, "", {});
+  WriteRule adjust = update_delta("adjust").of("balance").request("PUT", "/WarehouseStockLevels").body(adjust_body);
   t.writes = {
       insert("set", "POST", "/WarehouseStockLevels", set_body, "", {}),
       adjust,
@@ -200,7 +200,7 @@ Table customers() {
   Table t;
   t.name = "customers";
   Column credit_limit = col("credit_limit", ColType::Numeric, "creditLimit");
-  credit_limit.write_format = json::WriteFormat::String;  // the API keeps it as a decimal string
+  credit_limit.write_format = Format::String;  // the API keeps it as a decimal string
   t.columns = {
       col("customer_number", ColType::Text, "customerNumber"),
       col("name", ColType::Text, "name"),
@@ -261,8 +261,8 @@ Table customer_orders() {
   // orderDate is a date-time in the ERP's own time zone: the bounds widen by a
   // day so that no offset makes the remote return less; PostgreSQL applies the
   // exact range.
-  Binding from = lower("order_date", "orderDateFrom", ValueFormat::IsoDayBefore);
-  Binding to = upper("order_date", "orderDateTo", ValueFormat::IsoDayAfter);
+  Binding from = lower("order_date", "orderDateFrom", Format::IsoDayBefore);
+  Binding to = upper("order_date", "orderDateTo", Format::IsoDayAfter);
   from.exact = to.exact = false;
   Endpoint by_number = one("by number", "/CustomerOrders/{order_number}", "order_number");
   by_number.has_detail = true;
@@ -273,17 +273,17 @@ Table customer_orders() {
                    query_in("customer_number", "customerNumber"), from, to,
                    changed_since("changed_at", "modifiedDateFrom")}),
   };
-  t.detail = 0;
+  t.detail = "by number";
   t.key = {"order_number"};
   t.writes = {
       keyed({"order_number_external"}, insert("place", "POST", "/CustomerOrders",
              {field("orderHeader.orderType", "order_type"),
               field("orderHeader.orderNumberExternal", "order_number_external"),
-              field("orderHeader.customerNumber", "customer_number", true),
+              field("orderHeader.customerNumber", "customer_number", kRequired),
               field("orderHeader.askedDeliveryDate", "asked_delivery_date"),
               field("orderHeader.partialDelivery", "partial_delivery"),
               field("orderHeader.freightFree", "freight_free"),
-              field("orderRows", "order_rows", true)},
+              field("orderRows", "order_rows", kRequired)},
              "",
              {{"order_number", "orderHeader.orderNumber"}, {"order_number_external", "orderHeader.orderNumberExternal"},
               {"order_type", "orderHeader.orderType"}, {"order_status", "orderHeader.orderStatus"},
@@ -292,7 +292,7 @@ Table customer_orders() {
               {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}})),
   };
   // A retried sync must not place an order twice: look its external number up first.
-  t.conflict = ConflictCheck{"order_number_external", 1};
+  t.conflict = conflict_lookup("order_number_external", "list");
   t.no_delete_reason = "orders are cancelled in the ERP; the API cannot delete them";
   t.est_rows = 5000;
   return t;
@@ -303,7 +303,7 @@ class Extend : public Api {
   Extend() {
     name = "extend";
     // No default_base_url: the host and the client segment are the customer's own.
-    options = {{"username", true, true}, {"password", true, true}};
+    options = {secret("username"), secret("password")};
     default_rate_per_minute = 300;  // the standard endpoint group's x-ratelimit-limit
     default_burst = 10;
     default_concurrency = 4;
@@ -332,8 +332,8 @@ class Extend : public Api {
 
 }  // namespace
 
-const Api* extend_api() {
-  static const Extend api;
+Api* extend_api() {
+  static Extend api;
   return &api;
 }
 

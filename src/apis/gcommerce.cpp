@@ -60,14 +60,15 @@ void sort_by(Endpoint& e, std::vector<std::pair<std::string, std::string>> sorts
 
 // A time the API sets, sent as a string of epoch seconds.
 Column epoch(std::string name, std::string path) {
-  return col(std::move(name), ColType::TimestampTz, std::move(path), ColumnFlag::kReadOnly, Decode::EpochSeconds);
+  return col(std::move(name), ColType::TimestampTz, std::move(path), ColumnFlag::kReadOnly, Format::EpochSeconds);
 }
 
 // A column only the single-object endpoint returns; read-only unless the API takes it on writes.
-Column detail_col(std::string name, ColType type, std::string path, bool writable = false,
-                  Decode decode = Decode::Plain) {
+enum Writable { kReadOnly, kWritable };
+Column detail_col(std::string name, ColType type, std::string path, Writable writable = kReadOnly,
+                  Format decode = Format::Plain) {
   Column c = col(std::move(name), type, std::move(path), ColumnFlag::kDetail, decode);
-  if (!writable) c.flags |= unsigned(ColumnFlag::kReadOnly);
+  if (writable == kReadOnly) c.flags |= unsigned(ColumnFlag::kReadOnly);
   return c;
 }
 
@@ -103,7 +104,7 @@ Table categories() {
       raw(),
   };
   t.reads = {one("categories", "category_id"), list("categories", {})};
-  t.detail = 0;
+  t.detail = "by id";
   t.est_rows = 100;
   return t;
 }
@@ -118,7 +119,7 @@ Column write_only(std::string name, ColType type, std::string path) {
 Column filter(std::string name, ColType type) { return col(std::move(name), type, "", ColumnFlag::kEcho); }
 
 BodyField yn(std::string key, std::string column) {
-  return field(std::move(key), std::move(column), false, json::WriteFormat::BoolYN);
+  return field(std::move(key), std::move(column), Format::BoolYN);
 }
 
 // The product search `q` looked for in the fields whose flag is Y, sent for
@@ -131,7 +132,7 @@ std::vector<Binding> search_in(const std::string& column, const std::string& fla
   eq.exact = false;
   Binding like = eq;
   like.ops = kLike | kILike;
-  like.format = ValueFormat::LikeCore;
+  like.format = Format::LikeCore;
   return {eq, like};
 }
 
@@ -141,13 +142,13 @@ constexpr int kFeedMax = 10000;
 Table products() {
   Table t;
   t.name = "products";
-  Column free_shipping = detail_col("free_shipping", ColType::Bool, "free_shipping", true);
-  free_shipping.write_format = json::WriteFormat::BoolYN;  // "Y" / "N"
+  Column free_shipping = detail_col("free_shipping", ColType::Bool, "free_shipping", kWritable);
+  free_shipping.write_format = Format::BoolYN;  // "Y" / "N"
   // The list filters by it (free_shipping=Y/N) without returning it: a row
   // found through that filter takes the condition's value.
   free_shipping.flags |= unsigned(ColumnFlag::kFill);
-  Column avail_since = detail_col("avail_since", ColType::TimestampTz, "avail_since", true, Decode::EpochSeconds);
-  avail_since.write_format = json::WriteFormat::EpochSeconds;
+  Column avail_since = detail_col("avail_since", ColType::TimestampTz, "avail_since", kWritable, Format::EpochSeconds);
+  avail_since.write_format = Format::EpochSeconds;
   t.columns = {
       col("product_id", ColType::Int8, "product_id", ColumnFlag::kReadOnly),
       col("product", ColType::Text, "product"),
@@ -161,15 +162,15 @@ Table products() {
       epoch("created_at", "timestamp"),
       col("category_ids", ColType::Int8Array, "category_ids"),
       col("main_category", ColType::Int8, "main_category"),
-      detail_col("full_description", ColType::Text, "full_description", true),
-      detail_col("list_price", ColType::Numeric, "list_price", true),
+      detail_col("full_description", ColType::Text, "full_description", kWritable),
+      detail_col("list_price", ColType::Numeric, "list_price", kWritable),
       free_shipping,
       // The rest of the single-object answer and of the create/update fields.
       detail_col("short_description", ColType::Text, "short_description"),
       detail_col("shortname", ColType::Text, "shortname"),
-      detail_col("lang_code", ColType::Text, "lang_code", true),
-      detail_col("page_title", ColType::Text, "page_title", true),
-      detail_col("meta_description", ColType::Text, "meta_description", true),
+      detail_col("lang_code", ColType::Text, "lang_code", kWritable),
+      detail_col("page_title", ColType::Text, "page_title", kWritable),
+      detail_col("meta_description", ColType::Text, "meta_description", kWritable),
       detail_col("meta_keywords", ColType::Text, "meta_keywords"),
       detail_col("search_words", ColType::Text, "search_words"),
       detail_col("promo_text", ColType::Text, "promo_text"),
@@ -178,9 +179,9 @@ Table products() {
       detail_col("ebay_title", ColType::Text, "ebay_title"),
       detail_col("ebay_description", ColType::Text, "ebay_description"),
       avail_since,
-      detail_col("image_path", ColType::Text, "main_pair.detailed.image_path", true),
-      detail_col("main_pair", ColType::Jsonb, "main_pair", true),
-      detail_col("image_pairs", ColType::Jsonb, "image_pairs", true),
+      detail_col("image_path", ColType::Text, "main_pair.detailed.image_path", kWritable),
+      detail_col("main_pair", ColType::Jsonb, "main_pair", kWritable),
+      detail_col("image_pairs", ColType::Jsonb, "image_pairs", kWritable),
       detail_col("product_features", ColType::Jsonb, "product_features"),
       detail_col("inventory_location", ColType::Text, "inventory_location"),
       detail_col("external_product_id", ColType::Text, "external_product_id"),
@@ -236,7 +237,7 @@ Table products() {
   Binding tree = query_eq("category_tree", "cid");
   tree.extra = {{"subcats", "Y"}};
   Binding free = query_eq("free_shipping", "free_shipping");
-  free.format = ValueFormat::YN;
+  free.format = Format::BoolYN;
   for (auto& b : std::vector<Binding>{lower("amount", "amount_from"), upper("amount", "amount_to"),
                                       lower("price", "price_from"), upper("price", "price_to"), in_category,
                                       main_category, tree, query_in("status", "status"), free,
@@ -246,7 +247,7 @@ Table products() {
   sort_by(all, {{"product", "product"}, {"price", "price"}, {"product_code", "code"}, {"amount", "amount"},
                 {"status", "status"}});
   t.reads = {one("products", "product_id"), all};
-  t.detail = 0;
+  t.detail = "by id";
   t.key = {"product_id"};
 
   // The fields POST /products and PUT /products/:id take, in column order
@@ -268,7 +269,7 @@ Table products() {
       field("lang_code", "lang_code"),
       field("page_title", "page_title"),
       field("meta_description", "meta_description"),
-      field("avail_since", "avail_since", false, json::WriteFormat::EpochSeconds),
+      field("avail_since", "avail_since", Format::EpochSeconds),
       field("main_pair", "main_pair"),
       field("main_pair.detailed.image_path", "image_path"),
       field("image_pairs", "image_pairs"),
@@ -282,7 +283,7 @@ Table products() {
                                                  "abilityone",       "unit_of_measure", "manufacturer_name",
                                                  "manufacturer_part_number", "country_of_origin", "unspsc", "eccn"};
   WriteRule bulk = update("bulk update", bulk_columns, "POST", "/products_bulk",
-                          {field("product_id", "product_id", true), field("vendor_price", "price"),
+                          {field("product_id", "product_id", kRequired), field("vendor_price", "price"),
                            field("amount", "amount"), field("upc", "product_upc_code"), yn("abilityone", "abilityone"),
                            field("unit_of_measure", "unit_of_measure"), field("manufacturer_name", "manufacturer_name"),
                            field("manufacturer_part_number", "manufacturer_part_number"),
@@ -348,7 +349,7 @@ Table orders() {
       detail_col("discount", ColType::Numeric, "discount"),
       detail_col("shipping_cost", ColType::Numeric, "shipping_cost"),
       detail_col("notes", ColType::Text, "notes"),
-      detail_col("updated_at", ColType::TimestampTz, "updated_at", false, Decode::EpochSeconds),
+      detail_col("updated_at", ColType::TimestampTz, "updated_at", kReadOnly, Format::EpochSeconds),
   };
   add_address(t.columns, "b_", false, false);
   add_address(t.columns, "s_", false, false);
@@ -393,10 +394,10 @@ Table orders() {
                                  query_in("user_id", "user_id")});
   sort_by(all, {{"created_at", "date"}});
   t.reads = {one("orders", "order_id"), all};
-  t.detail = 0;
+  t.detail = "by id";
   t.key = {"order_id"};
   // Accepting (K) or any other status change; the body carries only the status.
-  t.writes = {update("status", {"status"}, "PUT", "/order_status/{order_id}", {field("status", "status", true)}, "",
+  t.writes = {update("status", {"status"}, "PUT", "/order_status/{order_id}", {field("status", "status", kRequired)}, "",
                      {{"order_id", "order_id"}})};
   t.no_delete_reason = "the G-Commerce API has no way to delete an order";
   t.est_rows = 1000;
@@ -456,7 +457,7 @@ Table purchase_orders() {
   // The list answers sort_by "date" by default: ORDER BY created_at goes to the API.
   sort_by(all, {{"created_at", "date"}});
   t.reads = {one("purchase_orders", "purchase_order_id"), all};
-  t.detail = 0;
+  t.detail = "by id";
   t.est_rows = 500;
   return t;
 }
@@ -495,18 +496,18 @@ Table shipments() {
   // Sort names: status (documented) and id (the list's default sort_by).
   sort_by(all, {{"status", "status"}, {"shipment_id", "id"}});
   t.reads = {one("shipments", "shipment_id"), all};
-  t.detail = 0;
+  t.detail = "by id";
   t.key = {"shipment_id"};
   t.writes = {
       // Shipping an order: products maps the order's item ids to quantities;
       // order_status (say 'J', shipped) moves the order along in the same call.
       keyed({"order_id"}, insert("ship", "POST", "/shipments",
-             {field("order_id", "order_id", true), field("products", "products", true),
+             {field("order_id", "order_id", kRequired), field("products", "products", kRequired),
               field("carrier", "carrier"), field("shipping_id", "shipping_id"),
               field("tracking_number", "tracking_number"), field("comments", "comments"),
               field("status", "status"), field("order_status", "order_status")},
              "", {{"shipment_id", "shipment_id"}})),
-      update("status", {"status"}, "PUT", "/shipments/{shipment_id}", {field("status", "status", true)}, "",
+      update("status", {"status"}, "PUT", "/shipments/{shipment_id}", {field("status", "status", kRequired)}, "",
              {{"shipment_id", "shipment_id"}}),
       remove("delete", "DELETE", "/shipments/{shipment_id}"),
   };
@@ -520,7 +521,7 @@ class GCommerce : public Api {
     name = "gcommerce";
     default_base_url = "https://gcommerce.glass/api";
     // insert_via 'feed': INSERTs into products go to the bulk upload (products_feed).
-    options = {{"email", true, true}, {"api_key", true, true}, {"insert_via", false, false, {"create", "feed"}}};
+    options = {secret("email"), secret("api_key"), one_of("insert_via", {"create", "feed"})};
     // "The Marketplace API supports a limit of 10 requests per minute": spread
     // evenly (no burst), as nothing says how the API counts its minute.
     default_rate_per_minute = 10;
@@ -537,8 +538,8 @@ class GCommerce : public Api {
 
 }  // namespace
 
-const Api* gcommerce_api() {
-  static const GCommerce api;
+Api* gcommerce_api() {
+  static GCommerce api;
   return &api;
 }
 

@@ -74,13 +74,16 @@ Table inventory() {
   t.writes = {
       keyed({"product_id", "warehouse_id"},
             insert("create", "POST", "/inventory/create",
-                   {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
+                   {field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
                     field("quantity", "quantity"), field("location", "location")},
                    "data", result)),
-      update_delta("adjust", "quantity", "POST", "/inventory/adjust",
-                   {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
-                    field("amount", "quantity", true)},
-                   "actions", 100, "data.adjusted", {{"quantity", "newQuantity"}}),
+      update_delta("adjust")
+          .of("quantity")
+          .request("POST", "/inventory/adjust")
+          .body({field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
+                 field("amount", "quantity", kRequired)})
+          .batched("actions", 100)
+          .result("data.adjusted", {{"quantity", "newQuantity"}}),
       update("edit", {"quantity", "location"}, "PUT", "/inventory/{id}/edit",
              {field("quantity", "quantity"), field("location", "location")}, "data", result),
       remove("delete", "DELETE", "/inventory/{id}/delete"),
@@ -104,8 +107,8 @@ Table inventory_adjustments() {
       raw(),
   };
   WriteRule adjust = insert("adjust", "POST", "/inventory/adjust",
-                            {field("productId", "product_id", true), field("warehouseId", "warehouse_id", true),
-                             field("amount", "amount", true), field("reason", "reason"), field("notes", "notes")},
+                            {field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
+                             field("amount", "amount", kRequired), field("reason", "reason"), field("notes", "notes")},
                             "data.adjusted",
                             {{"previous_quantity", "previousQuantity"}, {"new_quantity", "newQuantity"},
                              {"amount", "amount"}});
@@ -152,8 +155,8 @@ Table inventory_movements() {
   // startDate/endDate are dates the remote compares in its own time zone: a
   // bound widens by a day so no offset makes the remote return less;
   // PostgreSQL applies the exact range.
-  Binding from = lower("created_at", "startDate", ValueFormat::DateDayBefore);
-  Binding to = upper("created_at", "endDate", ValueFormat::DateDayAfter);
+  Binding from = lower("created_at", "startDate", Format::DateDayBefore);
+  Binding to = upper("created_at", "endDate", Format::DateDayAfter);
   from.exact = to.exact = false;
   t.reads = {list("/inventory/movements", {query_eq("product_id", "productId"),
                                            query_eq("warehouse_id", "warehouseId"), query_eq("type", "type"), from,
@@ -188,7 +191,7 @@ Table products() {
       raw(),
   };
   Binding physical = query_eq("is_physical", "isPhysical");
-  physical.format = ValueFormat::TrueFalse;
+  physical.format = Format::BoolTrueFalse;
   t.reads = {
       one("by id", "/products/id/{id}", "id"),
       one("by sku", "/products/sku/{sku}", "sku"),
@@ -237,7 +240,7 @@ Table clients() {
       keyed({"email"}, insert("create", "POST", "/clients/create", {}, "data", result)),
       update("edit", {}, "PUT", "/clients/edit/{id}", {}, "data", result),
   };
-  t.conflict = ConflictCheck{"email", 1, /*ignore_case=*/true};  // Glance matches emails case-insensitively
+  t.conflict = conflict_lookup("email", "list").ignoring_case();  // Glance matches emails case-insensitively
   t.no_delete_reason = "the Glance API has no way to delete a client";
   t.est_rows = 500;
   return t;
@@ -270,13 +273,13 @@ Table documents() {
       raw(),
   };
   Binding open = query_eq("open", "open");
-  open.format = ValueFormat::TrueFalse;
+  open.format = Format::BoolTrueFalse;
   Binding from = query_eq("date", "startDate");
   from.ops = kGe | kGt | kEq;
-  from.format = ValueFormat::Date;
+  from.format = Format::Date;
   Binding to = query_eq("date", "endDate");
   to.ops = kLe | kLt | kEq;
-  to.format = ValueFormat::Date;
+  to.format = Format::Date;
   t.reads = {
       one("by id", "/documents/id/{id}", "id"),
       list("/documents", {query_eq("type", "type"), query_eq("client_id", "clientId"), from, to,
@@ -287,7 +290,7 @@ Table documents() {
       insert("create", "POST", "/documents/create/{type}",
              {field("clientId", "client_id"), field("client.name", "client_name"),
               field("client.email", "client_email"), field("client.taxId", "client_tax_id"),
-              field("identifyClientBy", "identify_client_by"), field("products", "products", true),
+              field("identifyClientBy", "identify_client_by"), field("products", "products", kRequired),
               field("payments", "payments"), field("date", "date"), field("notes", "notes"),
               field("sendToClient", "send_to_client")},
              "data", returning_all(t)),
@@ -295,7 +298,7 @@ Table documents() {
   // ON CONFLICT DO NOTHING (the integration guide: check that a document exists before creating it):
   // one list request for the type on the row's date (and client id), and a document conflicts when
   // its type, date, client (id or email) and total equal those the row gives.
-  t.conflict = ConflictCheck{"type", 1, /*ignore_case=*/false, {"date", "client_id", "client_email", "total"}};
+  t.conflict = conflict_lookup("type", "list").also_equal({"date", "client_id", "client_email", "total"});
   t.no_delete_reason = "issued documents cannot be deleted";
   t.est_rows = 1000;
   return t;
@@ -306,7 +309,7 @@ class Glance : public Api {
   Glance() {
     name = "glance";
     default_base_url = "https://api.glance.co.il";
-    options = {{"api_key", true, true}};
+    options = {secret("api_key")};
     default_rate_per_minute = 100;
     default_burst = 20;
     default_concurrency = 4;
@@ -386,8 +389,8 @@ class Glance : public Api {
 
 }  // namespace
 
-const Api* glance_api() {
-  static const Glance api;
+Api* glance_api() {
+  static Glance api;
   return &api;
 }
 

@@ -23,10 +23,12 @@ constexpr int kPage = 1000;
 // updateStock documents no limit; one request a page's worth of products.
 constexpr int kStockBatch = 1000;
 
-Endpoint list(const std::string& name, const std::string& path, bool paged) {
+enum Pages { kOnePage, kPaged };
+
+Endpoint list(const std::string& name, const std::string& path, Pages pages) {
   Endpoint e = endpoint(name, "GET", path, "data", Shape::List, {});
   e.fixed = {{"id", "{shop_id}"}};
-  if (paged) {
+  if (pages == kPaged) {
     // `count` is not documented clearly enough to be a total: a short page ends the list.
     e.paging.style = PagingStyle::PageSize;
     e.paging.page_param = "page";
@@ -101,7 +103,7 @@ Table categories() {
       col("description", ColType::Text, "description"),
       raw(),
   };
-  t.reads = {list("list", "/getCategories", false)};
+  t.reads = {list("list", "/getCategories", kOnePage)};
   t.est_rows = 20;
   return t;
 }
@@ -109,9 +111,9 @@ Table categories() {
 Table stock() {
   Table t;
   t.name = "stock";
-  Column qty = col("qty", ColType::Int4, "qty|stock_qty", ColumnFlag::kNone, Decode::MinusOneNull);
+  Column qty = col("qty", ColType::Int4, "qty|stock_qty", ColumnFlag::kNone, Format::MinusOneNull);
   qty.write_path = "stock_qty";
-  qty.write_format = json::WriteFormat::MinusOneNull;
+  qty.write_format = Format::MinusOneNull;
   t.columns = {
       col("id", ColType::Int8, "id"),
       col("shop_id", ColType::Int8, "shop_id", ColumnFlag::kReadOnly),
@@ -133,23 +135,23 @@ Table stock() {
       col("delete_image", ColType::Bool, "_deleteImage", ColumnFlag::kWriteOnly),
       raw(),
   };
-  t.reads = {by_id("/getStockByProduct"), list("list", "/getStock", true)};
+  t.reads = {by_id("/getStockByProduct"), list("list", "/getStock", kPaged)};
   t.key = {"id"};
 
   // One updateStock item. An item with the id of a product updates it, one
   // without inserts a product; price and weight are required either way.
   auto item = [](bool update) {
     return std::vector<BodyField>{
-        field("id", "id", update),
+        field("id", "id", update ? kRequired : kOptional),
         field("name", "name"),
         field("description", "description"),
         field("shop_has_product_category_id", "category_id"),
-        field("price", "price", true),
-        field("weight", "weight", true),
+        field("price", "price", kRequired),
+        field("weight", "weight", kRequired),
         field("size", "size"),
         field("color", "color"),
-        field("published", "published", false, json::WriteFormat::Bool10),
-        field("stock_qty", "qty", false, json::WriteFormat::MinusOneNull),
+        field("published", "published", Format::Bool10),
+        field("stock_qty", "qty", Format::MinusOneNull),
         field("_tags", "tags"),
         field("_external_id", "external_id"),
         field("_imageData", "image_data"),
@@ -223,7 +225,7 @@ Table carts() {
   // The cart lists take only the shop and the token: the docs show no page
   // parameter for them (unlike getStock), so one request reads a list.
   auto by_status = [](const std::string& path, std::vector<std::string> statuses) {
-    Endpoint e = list(path.substr(1), path, false);
+    Endpoint e = list(path.substr(1), path, kOnePage);
     e.group = 1;
     e.part_column = "status";
     e.part_values = std::move(statuses);
@@ -238,7 +240,7 @@ Table carts() {
   t.key = {"id"};
   // Both calls take the cart and answer it as getCart does.
   auto set_to = [&t](const std::string& path, const std::string& column, const std::string& value) {
-    WriteRule w = update(path.substr(1), {column}, "POST", path, {field("id", "id", true)}, "data", returning_all(t));
+    WriteRule w = update(path.substr(1), {column}, "POST", path, {field("id", "id", kRequired)}, "data", returning_all(t));
     w.fixed = {{"shop_id", "{shop_id}"}};
     w.value_column = column;
     w.value = value;
@@ -299,7 +301,8 @@ class Glocher : public Api {
   Glocher() {
     name = "glocher";
     default_base_url = "https://api-v1.glocher.com/api";
-    options = {{"email", true, true}, {"password", true, true}, {"shop_id", false, true}};
+    // The shop every call names: {shop_id} in the declarations below.
+    options = {secret("email"), secret("password"), required(id_option("shop_id"))};
     default_rate_per_minute = 0;
     default_concurrency = 4;
     tables = {shop(), categories(), stock(), carts()};
@@ -401,8 +404,8 @@ class Glocher : public Api {
 
 }  // namespace
 
-const Api* glocher_api() {
-  static const Glocher api;
+Api* glocher_api() {
+  static Glocher api;
   return &api;
 }
 

@@ -1,12 +1,33 @@
-// commerce_fdw: the list of APIs. Each API file defines one accessor.
+// commerce_fdw: the list of APIs. Each API file defines one accessor; the
+// registry resolves each API's references once, on first use.
 #include "apis/apis.h"
 
 namespace cfdw {
 
-const std::vector<const Api*>& all_apis() {
-  static const std::vector<const Api*> apis = {glance_api(), extend_api(), gcommerce_api(), glocher_api()};
-  return apis;
+namespace {
+
+struct Registry {
+  std::vector<const Api*> apis;
+  std::vector<std::string> problems;
+
+  Registry() {
+    for (Api* a : {glance_api(), extend_api(), gcommerce_api(), glocher_api()}) {
+      for (auto& p : resolve_references(*a)) problems.push_back(std::move(p));
+      apis.push_back(a);
+    }
+  }
+};
+
+const Registry& registry() {
+  static const Registry r;
+  return r;
 }
+
+}  // namespace
+
+const std::vector<const Api*>& all_apis() { return registry().apis; }
+
+const std::vector<std::string>& declaration_problems() { return registry().problems; }
 
 const Api* find_api(const std::string& name) {
   for (const Api* a : all_apis())

@@ -149,15 +149,15 @@ DecodeResult decode_date(const Value& v, std::string* out, std::string* why) {
 }
 
 // Timestamps come as ISO 8601 text or as seconds since 1970 (a JSON number,
-// a string of digits, or with Decode::EpochSeconds any integer string).
+// a string of digits, or with Format::EpochSeconds any integer string).
 // Without a time zone column type, a zone in the text is ignored, as
 // PostgreSQL's timestamp input does.
-DecodeResult decode_timestamp(const Value& v, ColType type, Decode how, std::string* out, std::string* why) {
+DecodeResult decode_timestamp(const Value& v, ColType type, Format how, std::string* out, std::string* why) {
   const bool with_zone = type == ColType::TimestampTz;
   const Kind k = kind(v);
   if (k != Kind::Number && k != Kind::String) return bad(why, "not a timestamp");
   const std::string_view s = view(v);
-  if (k == Kind::Number || how == Decode::EpochSeconds || all_digits(s)) {
+  if (k == Kind::Number || how == Format::EpochSeconds || all_digits(s)) {
     int64_t secs = 0;
     const IntParse r = parse_integer(s, pgtext::kMinEpoch, pgtext::kMaxEpoch, &secs);
     if (r == IntParse::Ok) return ok(out, pgtext::format_datetime(pgtext::from_epoch(secs), true, with_zone));
@@ -241,17 +241,17 @@ DecodeResult decode_text_array(const Value& v, std::string* out, std::string* wh
 // ---------------------------------------------------------------------------
 // Decoding
 
-DecodeResult decode(const Value* v, ColType type, Decode how, std::string* out, std::string* why) {
+DecodeResult decode(const Value* v, ColType type, Format how, std::string* out, std::string* why) {
   if (!v || v->kind() == Kind::Null) return DecodeResult::Null;
   const Kind k = kind(*v);
   if (k == Kind::Number || k == Kind::String) {
     const std::string_view s = view(*v);
     int64_t n;
-    if (how == Decode::MinusOneNull && parse_integer(s, -1, 0, &n) == IntParse::Ok && n == -1)
+    if (how == Format::MinusOneNull && parse_integer(s, -1, 0, &n) == IntParse::Ok && n == -1)
       return DecodeResult::Null;
     // APIs send "" for absent numbers and dates; for text it is a value unless asked otherwise.
     const bool textual = type == ColType::Text || type == ColType::Jsonb;
-    if (k == Kind::String && s.empty() && (how == Decode::EmptyNull || !textual)) return DecodeResult::Null;
+    if (k == Kind::String && s.empty() && (how == Format::EmptyNull || !textual)) return DecodeResult::Null;
   }
   switch (type) {
     case ColType::Bool: return decode_bool(*v, out, why);
@@ -273,25 +273,25 @@ DecodeResult decode(const Value* v, ColType type, Decode how, std::string* out, 
 // ---------------------------------------------------------------------------
 // Encoding
 
-void encode(Builder* b, std::string_view path, ColType type, const char* pg_text, WriteFormat fmt,
+void encode(Builder* b, std::string_view path, ColType type, const char* pg_text, Format fmt,
             std::string_view column) {
   auto invalid = [&](const std::string& what) {
     return Error(sqlstate::kInvalidParameterValue,
                  "value \"" + std::string(pg_text) + "\" of column \"" + std::string(column) + "\" " + what);
   };
   if (!pg_text) {
-    if (fmt == WriteFormat::MinusOneNull) b->set_number(path, "-1");
+    if (fmt == Format::MinusOneNull) b->set_number(path, "-1");
     else b->set_null(path);
     return;
   }
   const std::string_view s = pg_text;
-  const bool as_string = fmt == WriteFormat::String;
+  const bool as_string = fmt == Format::String;
   switch (type) {
     case ColType::Bool: {
       const bool t = s == "t" || s == "true";
       if (!t && s != "f" && s != "false") throw invalid("is not a boolean");
-      if (fmt == WriteFormat::BoolYN) b->set_string(path, t ? "Y" : "N");
-      else if (fmt == WriteFormat::Bool10) b->set_number(path, t ? "1" : "0");
+      if (fmt == Format::BoolYN) b->set_string(path, t ? "Y" : "N");
+      else if (fmt == Format::Bool10) b->set_number(path, t ? "1" : "0");
       else if (as_string) b->set_string(path, t ? "true" : "false");
       else b->set_bool(path, t);
       return;
@@ -308,7 +308,7 @@ void encode(Builder* b, std::string_view path, ColType type, const char* pg_text
     case ColType::Date:
     case ColType::Timestamp:
     case ColType::TimestampTz: {
-      if (fmt != WriteFormat::EpochSeconds) {
+      if (fmt != Format::EpochSeconds) {
         b->set_string(path, s);
         return;
       }

@@ -37,12 +37,13 @@ std::string write_text(const WriteRule& w) {
   return s;
 }
 
-const char* decode_text(Decode d) {
+const char* decode_text(Format d) {
   switch (d) {
-    case Decode::Plain: return "";
-    case Decode::EpochSeconds: return "epoch seconds read as timestamptz";
-    case Decode::MinusOneNull: return "the API's -1 (not tracked) is NULL, both ways";
-    case Decode::EmptyNull: return "an empty string is NULL";
+    case Format::Plain: return "";
+    case Format::EpochSeconds: return "epoch seconds read as timestamptz";
+    case Format::MinusOneNull: return "the API's -1 (not tracked) is NULL, both ways";
+    case Format::EmptyNull: return "an empty string is NULL";
+    default: return "";  // the other formats do not apply to reading
   }
   return "";
 }

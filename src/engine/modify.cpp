@@ -337,7 +337,7 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
                     "column \"" + c.name + "\" of foreign table \"" + session_.config().relname +
                         "\" must not be NULL",
                     "The " + w_.name + " request requires it.");
-      if (!v && f.skip_null && f.format != json::WriteFormat::MinusOneNull && w_.kind != WriteKind::Update)
+      if (!v && f.skip_null && f.format != Format::MinusOneNull && w_.kind != WriteKind::Update)
         continue;
       if (!f.join.empty() && v && (c.type == ColType::Int8Array || c.type == ColType::TextArray)) {
         std::vector<std::string> items;

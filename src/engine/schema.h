@@ -47,33 +47,12 @@ struct Column {
   ColType type;
   std::string path;   // JSON dot path in a row; alternatives separated by '|' ("visibleId|id")
   unsigned flags = 0;
-  Decode decode = Decode::Plain;
+  Format decode = Format::Plain;
   // Writes: key path in the request body (default: the first read path) and format.
   std::string write_path;
-  json::WriteFormat write_format = json::WriteFormat::Plain;
+  Format write_format = Format::Plain;
 
   bool has(ColumnFlag f) const { return (flags & unsigned(f)) != 0; }
-};
-
-// How a value is rendered into a path or query string.
-enum class ValueFormat {
-  Plain,      // PostgreSQL's text output as is
-  TrueFalse,  // boolean as true/false
-  YN,         // boolean as Y/N
-  Date,       // date or timestamp as YYYY-MM-DD
-  IsoSeconds, // timestamp(tz) as YYYY-MM-DDTHH:MM:SS (UTC)
-  // Bounds on a date column that the remote compares with date-times in its
-  // own time zone: a date widens by a day, to the first second of the day
-  // before (lower bound) or the last second of the day after (upper bound), so
-  // no zone offset makes the remote return less. Timestamps as IsoSeconds.
-  IsoDayBefore,
-  IsoDayAfter,
-  // The same widening for an API that takes dates only (YYYY-MM-DD): a bound
-  // on a timestamp column becomes the day before (lower) or after (upper).
-  DateDayBefore,
-  DateDayAfter,
-  EpochSeconds,
-  LikeCore,   // a LIKE/ILIKE pattern reduced to its longest literal run
 };
 
 enum class BindTo { Path, Query };
@@ -84,7 +63,7 @@ struct Binding {
   unsigned ops = kEq;          // operators taken (kEq|kIn, kGe|kGt for a lower bound, ...)
   BindTo to = BindTo::Query;
   std::string param;           // query parameter, or {name} in the endpoint's path
-  ValueFormat format = ValueFormat::Plain;
+  Format format = Format::Plain;
   // Several values (IN): 0 = one request series per value; n > 0 = the
   // parameter repeated, n values a request.
   int chunk = 0;
@@ -152,7 +131,7 @@ struct Endpoint {
   std::string sort_param, order_param;  // "sort_by", "sort_order"
   std::vector<std::pair<std::string, std::string>> sorts;  // column -> remote sort key
   // Columns its rows lack that the configuration supplies: column -> value
-  // with {shop_id} replaced from the config (a shop read by the shop_id option).
+  // with {option} replaced from the config (a shop read by Glocher's shop_id option).
   std::vector<std::pair<std::string, std::string>> fill;
 };
 
@@ -160,13 +139,27 @@ struct Endpoint {
 struct BodyField {
   std::string key;      // dot path in the body object
   std::string column;   // source column (empty: `constant`)
-  json::WriteFormat format = json::WriteFormat::Plain;
+  Format format = Format::Plain;
   std::string constant; // JSON text of a constant
   bool required = false;  // the write fails naming the column when it is NULL
   bool skip_null = true;  // leave the key out when the value is NULL
   // An array column sent as one string, its elements joined with this
   // separator ("1,2,3"); empty: sent as a JSON array.
   std::string join;
+};
+
+// A table's read endpoint named in a declaration ("by id"). The registry
+// resolves the name once (resolve_references in api.h); the engine uses the
+// index, which the reference converts to (-1: none, or not resolved).
+struct EndpointRef {
+  std::string name;
+  int index = -1;
+
+  EndpointRef() = default;
+  EndpointRef(const char* n) : name(n) {}  // NOLINT: declarations write t.detail = "by id"
+  EndpointRef(std::string n) : name(std::move(n)) {}  // NOLINT
+  EndpointRef(int) = delete;  // endpoints are named, never numbered
+  operator int() const { return index; }  // NOLINT
 };
 
 enum class WriteKind { Insert, Update, Delete };
@@ -181,11 +174,14 @@ struct WriteRule {
   // assigned the constant `value`.
   std::vector<std::string> columns;
   std::string delta_column;
+  // The error (23502) when the delta column is NULL in the old or new row:
+  // "cannot adjust a NULL quantity by a difference".
+  std::string null_delta_message;
   std::string value_column, value;
   std::string method = "POST";
   std::string path;                  // {column} placeholders from the row (old key or new value)
   std::vector<BodyField> body;       // empty: every writable column by its write path
-  // Constant members of the request body, JSON text with {shop_id} replaced
+  // Constant members of the request body, JSON text with {option} replaced
   // from the config ({"id", "{shop_id}"}); a batched body carries them beside
   // batch_key, an unbatched one beside the row's fields.
   std::vector<std::pair<std::string, std::string>> fixed;
@@ -217,7 +213,7 @@ struct WriteRule {
 // the insert when the remote has it.
 struct ConflictCheck {
   std::string column;    // "email"
-  int endpoint = -1;     // read endpoint used for the lookup (its binding on `column`)
+  EndpointRef endpoint;  // read endpoint used for the lookup (its binding on `column`)
   bool ignore_case = false;  // the remote treats values differing only in case as the same (emails)
   // Further key columns: a remote row conflicts only when each of them the new
   // row gives (non-NULL) is equal too (numbers compared as numbers). Those the
@@ -229,7 +225,7 @@ struct Table {
   std::string name;                 // resource name without the API prefix: "inventory"
   std::vector<Column> columns;
   std::vector<Endpoint> reads;      // in order of preference; the first usable one is chosen
-  int detail = -1;                  // endpoint fetching one full row by key, for detail columns
+  EndpointRef detail;               // endpoint fetching one full row by key, for detail columns
   std::vector<std::string> key;     // columns identifying a row for UPDATE/DELETE
   std::vector<std::string> required;  // one of these must be constrained (= / IN), else an error
   std::string required_hint;        // how to supply it

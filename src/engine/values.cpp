@@ -48,60 +48,79 @@ std::string like_core(const std::string& pattern) {
   return best;
 }
 
-bool format_value(const std::string& v, ValueFormat format, std::string* out) {
+bool format_value(const std::string& v, Format format, std::string* out) {
   switch (format) {
-    case ValueFormat::Plain:
+    case Format::Plain:
       *out = v;
       return true;
-    case ValueFormat::TrueFalse:
+    case Format::BoolTrueFalse:
       *out = (v == "t" || v == "true") ? "true" : "false";
       return true;
-    case ValueFormat::YN:
+    case Format::BoolYN:
       *out = (v == "t" || v == "true") ? "Y" : "N";
       return true;
-    case ValueFormat::Date:
+    case Format::Date:
       *out = v.substr(0, 10);
       return true;
-    case ValueFormat::IsoSeconds:
-    case ValueFormat::IsoDayBefore:
-    case ValueFormat::IsoDayAfter: {
+    case Format::IsoSeconds:
+    case Format::IsoDayBefore:
+    case Format::IsoDayAfter: {
       if (v.size() < 10) return false;
       std::string s = v.size() >= 19 ? v.substr(0, 19) : v.substr(0, 10) + " 00:00:00";
-      if (v.size() < 19 && format != ValueFormat::IsoSeconds) {
+      if (v.size() < 19 && format != Format::IsoSeconds) {
         long long secs;
         if (!canonical_to_epoch(s, &secs)) return false;
-        const bool before = format == ValueFormat::IsoDayBefore;
+        const bool before = format == Format::IsoDayBefore;
         s = civil_of_days(secs / 86400 + (before ? -1 : 1)) + (before ? " 00:00:00" : " 23:59:59");
       }
       s[10] = 'T';
       *out = s;
       return true;
     }
-    case ValueFormat::DateDayBefore:
-    case ValueFormat::DateDayAfter: {
+    case Format::DateDayBefore:
+    case Format::DateDayAfter: {
       long long secs;
       if (v.size() < 10 || !canonical_to_epoch(v.substr(0, 10), &secs)) return false;
-      *out = civil_of_days(secs / 86400 + (format == ValueFormat::DateDayBefore ? -1 : 1));
+      *out = civil_of_days(secs / 86400 + (format == Format::DateDayBefore ? -1 : 1));
       return true;
     }
-    case ValueFormat::EpochSeconds: {
+    case Format::EpochSeconds: {
       long long secs;
       if (!canonical_to_epoch(v, &secs)) return false;
       *out = std::to_string(secs);
       return true;
     }
-    case ValueFormat::LikeCore:
+    case Format::LikeCore:
       *out = like_core(v);
       return !out->empty();
+    case Format::String:
+    case Format::Bool10:
+    case Format::MinusOneNull:
+    case Format::EmptyNull:
+      break;  // body and reading formats: not for a condition value
   }
   return false;
 }
 
 std::string substitute_config(const std::string& s, const Config& cfg) {
-  std::string out = s;
-  const std::string token = "{shop_id}";
-  size_t pos;
-  while ((pos = out.find(token)) != std::string::npos) out.replace(pos, token.size(), cfg.shop_id);
+  // One pass: a value is never searched for placeholders itself.
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t open = s.find('{', i);
+    const size_t close = open == std::string::npos ? open : s.find('}', open + 1);
+    if (close == std::string::npos) break;
+    auto it = cfg.options.find(s.substr(open + 1, close - open - 1));
+    if (it == cfg.options.end()) {  // not a placeholder: keep the brace, look on after it
+      out.append(s, i, open + 1 - i);
+      i = open + 1;
+      continue;
+    }
+    out.append(s, i, open - i);
+    out += it->second;
+    i = close + 1;
+  }
+  out.append(s, i, std::string::npos);
   return out;
 }
 

@@ -12,7 +12,7 @@ namespace cfdw {
 // dates "YYYY-MM-DD", timestamps "YYYY-MM-DD HH:MM:SS[.ffffff]" and, with time
 // zone, in UTC with "+00") as an API expects it. False when the value cannot
 // be sent in that form (a LIKE pattern without a literal part).
-bool format_value(const std::string& canonical, ValueFormat format, std::string* out);
+bool format_value(const std::string& canonical, Format format, std::string* out);
 
 // The longest run of literal characters in a LIKE pattern ("%Pro_X%" -> "Pro").
 std::string like_core(const std::string& pattern);
@@ -20,7 +20,8 @@ std::string like_core(const std::string& pattern);
 // Seconds since 1970 of a canonical timestamp; false when it is not one.
 bool canonical_to_epoch(const std::string& ts, long long* seconds);
 
-// Replaces {shop_id} in a path or fixed parameter with the configured value.
+// Replaces each {name} naming an option the API declares (Config::options)
+// with its configured value; other braces are left as they are.
 std::string substitute_config(const std::string& s, const Config& cfg);
 
 }  // namespace cfdw

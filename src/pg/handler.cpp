@@ -10,6 +10,7 @@
 #include "pg/boundary.h"
 #include "pg/exec.h"
 #include "pg/glue.h"
+#include "pg/options.h"
 #include "pg/modify.h"
 #include "pg/ops.h"
 #include "pg/plan.h"
@@ -27,9 +28,6 @@ extern "C" {
 }
 #pragma GCC diagnostic pop
 
-namespace cfdw::pg {
-void validate_options(List* options, Oid catalog);
-}
 
 using namespace cfdw;
 using namespace cfdw::pg;

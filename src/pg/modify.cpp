@@ -418,8 +418,7 @@ TupleTableSlot* exec_update(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
       // The statement ends here; the engine says what became of its earlier rows.
       run_write(x, [&] {
         x->writer->refuse(to_row(cols, n), to_row(old_cols, n),
-                          Error(sqlstate::kNullValueNotAllowed, "cannot adjust a NULL " + st->desc->table->columns[col].name +
-                                             " by a difference"));
+                          Error(sqlstate::kNullValueNotAllowed, st->desc->table->writes[st->rule].null_delta_message));
       });
     }
     delta = delta_text(cols[col], old_cols[col]);

@@ -29,10 +29,10 @@ namespace {
 const ColType kTypes[] = {ColType::Bool, ColType::Int4,      ColType::Int8,        ColType::Float8,
                           ColType::Numeric, ColType::Text,   ColType::Date,        ColType::Timestamp,
                           ColType::TimestampTz, ColType::Jsonb, ColType::Int8Array, ColType::TextArray};
-const Decode kDecodes[] = {Decode::Plain, Decode::EpochSeconds, Decode::MinusOneNull, Decode::EmptyNull};
-const json::WriteFormat kFormats[] = {json::WriteFormat::Plain,        json::WriteFormat::String,
-                                      json::WriteFormat::BoolYN,       json::WriteFormat::Bool10,
-                                      json::WriteFormat::EpochSeconds, json::WriteFormat::MinusOneNull};
+const Format kDecodes[] = {Format::Plain, Format::EpochSeconds, Format::MinusOneNull, Format::EmptyNull};
+const Format kFormats[] = {Format::Plain,        Format::String,
+                                      Format::BoolYN,       Format::Bool10,
+                                      Format::EpochSeconds, Format::MinusOneNull};
 
 [[noreturn]] void finding(const char* what, std::string_view detail) {
   std::fprintf(stderr, "fuzz_json: %s: %.*s\n", what, int(std::min<size_t>(detail.size(), 500)), detail.data());
@@ -64,7 +64,7 @@ void decode_all(const json::Value& v) {
   (void)json::text(v);
   if (json::display(v).size() > 200) finding("display() too long", json::display(v));
   for (ColType t : kTypes)
-    for (Decode d : kDecodes) {
+    for (Format d : kDecodes) {
       std::string out, why;
       (void)json::decode(&v, t, d, &out, &why);
     }
@@ -130,7 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string pg_text(in);
   const bool pg_valid = valid_utf8(in);
   for (ColType t : kTypes) {
-    for (json::WriteFormat f : kFormats) {
+    for (Format f : kFormats) {
       if (!pg_valid) break;
       json::Builder b;
       try {

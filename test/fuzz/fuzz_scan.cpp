@@ -164,7 +164,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cfg.api = pick->api->name;
   cfg.relname = pick->api->name + "_" + table.name;
   cfg.base_url = kBase;
-  cfg.shop_id = "42";
+  cfg.options["shop_id"] = "42";
   cfg.max_concurrency = mode == 1 ? 4 : 1;
   cfg.user = "10";
   for (const char* s : {"api_key", "email", "password", "username"}) cfg.secrets[s] = "fuzz-secret";

@@ -43,9 +43,9 @@ void check_encoded(std::string_view enc, std::string_view src) {
   }
 }
 
-const ValueFormat kFormats[] = {ValueFormat::Plain,       ValueFormat::TrueFalse,   ValueFormat::YN,
-                                ValueFormat::Date,        ValueFormat::IsoSeconds,  ValueFormat::IsoDayBefore,
-                                ValueFormat::IsoDayAfter, ValueFormat::EpochSeconds, ValueFormat::LikeCore};
+const Format kFormats[] = {Format::Plain,       Format::BoolTrueFalse,   Format::BoolYN,
+                                Format::Date,        Format::IsoSeconds,  Format::IsoDayBefore,
+                                Format::IsoDayAfter, Format::EpochSeconds, Format::LikeCore};
 
 }  // namespace
 
@@ -119,7 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // a condition value rendered for a request, then encoded for a path segment
   const std::string value(in);
-  for (ValueFormat f : kFormats) {
+  for (Format f : kFormats) {
     std::string out;
     if (format_value(value, f, &out)) check_encoded(pct_encode(out), out);
   }

@@ -23,7 +23,7 @@ Doc parsed(const std::string& text) {
 }
 
 // decode() of one JSON value: the canonical text, "NULL", or "BAD: why".
-std::string dec(const std::string& json, ColType type, Decode how = Decode::Plain) {
+std::string dec(const std::string& json, ColType type, Format how = Format::Plain) {
   Doc d = parsed(json);
   std::string out, why;
   switch (decode(&d.root(), type, how, &out, &why)) {
@@ -39,7 +39,7 @@ std::string dec(const std::string& json, ColType type, Decode how = Decode::Plai
 
 TEST(JsonDecode, MissingAndNull) {
   std::string out, why;
-  EXPECT_EQ(decode(nullptr, ColType::Text, Decode::Plain, &out, &why), DecodeResult::Null);
+  EXPECT_EQ(decode(nullptr, ColType::Text, Format::Plain, &out, &why), DecodeResult::Null);
   EXPECT_EQ(dec("null", ColType::Int4), "NULL");
   EXPECT_EQ(dec("null", ColType::Jsonb), "NULL");
 }
@@ -120,8 +120,8 @@ TEST(JsonDecode, Text) {
   EXPECT_EQ(dec("false", ColType::Text), "false");
   EXPECT_EQ(dec(R"({"a": [1, "x"]})", ColType::Text), R"({"a":[1,"x"]})");
   EXPECT_EQ(dec("\"\"", ColType::Text), "");
-  EXPECT_EQ(dec("\"\"", ColType::Text, Decode::EmptyNull), "NULL");
-  EXPECT_EQ(dec("\"x\"", ColType::Text, Decode::EmptyNull), "x");
+  EXPECT_EQ(dec("\"\"", ColType::Text, Format::EmptyNull), "NULL");
+  EXPECT_EQ(dec("\"x\"", ColType::Text, Format::EmptyNull), "x");
 }
 
 TEST(JsonDecode, Date) {
@@ -185,17 +185,17 @@ TEST(JsonDecode, TimestampTzEpoch) {
   EXPECT_EQ(dec("\"0\"", ColType::TimestampTz), "1970-01-01 00:00:00+00");
   EXPECT_EQ(dec("1612975405", ColType::TimestampTz), "2021-02-10 16:43:25+00");
   EXPECT_EQ(dec("\"1612975405\"", ColType::TimestampTz), "2021-02-10 16:43:25+00");
-  EXPECT_EQ(dec("1612975405", ColType::TimestampTz, Decode::EpochSeconds), "2021-02-10 16:43:25+00");
+  EXPECT_EQ(dec("1612975405", ColType::TimestampTz, Format::EpochSeconds), "2021-02-10 16:43:25+00");
   EXPECT_EQ(dec("951782400", ColType::TimestampTz), "2000-02-29 00:00:00+00");
   EXPECT_EQ(dec("-1", ColType::TimestampTz), "1969-12-31 23:59:59+00");
-  EXPECT_EQ(dec("\"-86401\"", ColType::TimestampTz, Decode::EpochSeconds), "1969-12-30 23:59:59+00");
+  EXPECT_EQ(dec("\"-86401\"", ColType::TimestampTz, Format::EpochSeconds), "1969-12-30 23:59:59+00");
   EXPECT_EQ(dec("-2208988800", ColType::TimestampTz), "1900-01-01 00:00:00+00");
   EXPECT_EQ(dec("253402300799", ColType::TimestampTz), "9999-12-31 23:59:59+00");
   EXPECT_EQ(dec("-62135596800", ColType::TimestampTz), "0001-01-01 00:00:00+00");
   EXPECT_EQ(dec("-62135596801", ColType::TimestampTz), "0001-12-31 23:59:59+00 BC");
   EXPECT_EQ(dec("1612975405.000", ColType::TimestampTz), "2021-02-10 16:43:25+00");
   // An ISO string still reads as such when epoch seconds are expected.
-  EXPECT_EQ(dec("\"2021-02-10T16:43:25Z\"", ColType::TimestampTz, Decode::EpochSeconds), "2021-02-10 16:43:25+00");
+  EXPECT_EQ(dec("\"2021-02-10T16:43:25Z\"", ColType::TimestampTz, Format::EpochSeconds), "2021-02-10 16:43:25+00");
   EXPECT_EQ(dec("1612975405.5", ColType::TimestampTz), "BAD: not a timestamp");
   EXPECT_EQ(dec("\"-5\"", ColType::TimestampTz), "BAD: not a timestamp");  // a sign needs EpochSeconds
   EXPECT_EQ(dec("99999999999999999", ColType::TimestampTz), "BAD: out of range for timestamp with time zone");
@@ -204,12 +204,12 @@ TEST(JsonDecode, TimestampTzEpoch) {
 }
 
 TEST(JsonDecode, MinusOneNull) {
-  EXPECT_EQ(dec("-1", ColType::Int4, Decode::MinusOneNull), "NULL");
-  EXPECT_EQ(dec("\"-1\"", ColType::Int4, Decode::MinusOneNull), "NULL");
-  EXPECT_EQ(dec("-1.00", ColType::Numeric, Decode::MinusOneNull), "NULL");
-  EXPECT_EQ(dec("-1", ColType::TimestampTz, Decode::MinusOneNull), "NULL");
-  EXPECT_EQ(dec("-2", ColType::Int4, Decode::MinusOneNull), "-2");
-  EXPECT_EQ(dec("0", ColType::Int4, Decode::MinusOneNull), "0");
+  EXPECT_EQ(dec("-1", ColType::Int4, Format::MinusOneNull), "NULL");
+  EXPECT_EQ(dec("\"-1\"", ColType::Int4, Format::MinusOneNull), "NULL");
+  EXPECT_EQ(dec("-1.00", ColType::Numeric, Format::MinusOneNull), "NULL");
+  EXPECT_EQ(dec("-1", ColType::TimestampTz, Format::MinusOneNull), "NULL");
+  EXPECT_EQ(dec("-2", ColType::Int4, Format::MinusOneNull), "-2");
+  EXPECT_EQ(dec("0", ColType::Int4, Format::MinusOneNull), "0");
   EXPECT_EQ(dec("-1", ColType::Int4), "-1");
 }
 
@@ -259,7 +259,7 @@ TEST(JsonDecode, DecodedArraysParseBack) {
 // ---------------------------------------------------------------------------
 // Encoding
 
-std::string built(ColType type, const char* pg_text, WriteFormat fmt = WriteFormat::Plain) {
+std::string built(ColType type, const char* pg_text, Format fmt = Format::Plain) {
   Builder b;
   encode(&b, "v", type, pg_text, fmt, "col");
   const std::string s = b.str();
@@ -269,12 +269,12 @@ std::string built(ColType type, const char* pg_text, WriteFormat fmt = WriteForm
 TEST(JsonEncode, Bool) {
   EXPECT_EQ(built(ColType::Bool, "t"), "true");
   EXPECT_EQ(built(ColType::Bool, "f"), "false");
-  EXPECT_EQ(built(ColType::Bool, "t", WriteFormat::BoolYN), "\"Y\"");
-  EXPECT_EQ(built(ColType::Bool, "f", WriteFormat::BoolYN), "\"N\"");
-  EXPECT_EQ(built(ColType::Bool, "t", WriteFormat::Bool10), "1");
-  EXPECT_EQ(built(ColType::Bool, "f", WriteFormat::Bool10), "0");
-  EXPECT_EQ(built(ColType::Bool, "t", WriteFormat::String), "\"true\"");
-  EXPECT_EQ(built(ColType::Bool, "f", WriteFormat::String), "\"false\"");
+  EXPECT_EQ(built(ColType::Bool, "t", Format::BoolYN), "\"Y\"");
+  EXPECT_EQ(built(ColType::Bool, "f", Format::BoolYN), "\"N\"");
+  EXPECT_EQ(built(ColType::Bool, "t", Format::Bool10), "1");
+  EXPECT_EQ(built(ColType::Bool, "f", Format::Bool10), "0");
+  EXPECT_EQ(built(ColType::Bool, "t", Format::String), "\"true\"");
+  EXPECT_EQ(built(ColType::Bool, "f", Format::String), "\"false\"");
   EXPECT_THROW(built(ColType::Bool, "x"), Error);
 }
 
@@ -283,8 +283,8 @@ TEST(JsonEncode, Numbers) {
   EXPECT_EQ(built(ColType::Int8, "-9223372036854775808"), "-9223372036854775808");
   EXPECT_EQ(built(ColType::Numeric, "10.000000"), "10.000000");
   EXPECT_EQ(built(ColType::Float8, "1e+100"), "1e+100");
-  EXPECT_EQ(built(ColType::Numeric, "19.90", WriteFormat::String), "\"19.90\"");
-  EXPECT_EQ(built(ColType::Int4, "5", WriteFormat::MinusOneNull), "5");
+  EXPECT_EQ(built(ColType::Numeric, "19.90", Format::String), "\"19.90\"");
+  EXPECT_EQ(built(ColType::Int4, "5", Format::MinusOneNull), "5");
   try {
     built(ColType::Numeric, "NaN");
     FAIL() << "NaN was written as a number";
@@ -298,8 +298,8 @@ TEST(JsonEncode, Numbers) {
 TEST(JsonEncode, Null) {
   EXPECT_EQ(built(ColType::Text, nullptr), "null");
   EXPECT_EQ(built(ColType::Int4, nullptr), "null");
-  EXPECT_EQ(built(ColType::Int4, nullptr, WriteFormat::MinusOneNull), "-1");
-  EXPECT_EQ(built(ColType::Numeric, nullptr, WriteFormat::String), "null");
+  EXPECT_EQ(built(ColType::Int4, nullptr, Format::MinusOneNull), "-1");
+  EXPECT_EQ(built(ColType::Numeric, nullptr, Format::String), "null");
 }
 
 TEST(JsonEncode, TextAndTimes) {
@@ -308,12 +308,12 @@ TEST(JsonEncode, TextAndTimes) {
   EXPECT_EQ(built(ColType::Date, "2026-03-01"), "\"2026-03-01\"");
   EXPECT_EQ(built(ColType::Timestamp, "2026-03-01 10:00:00"), "\"2026-03-01 10:00:00\"");
   EXPECT_EQ(built(ColType::TimestampTz, "2021-02-10 16:43:25+00"), "\"2021-02-10 16:43:25+00\"");
-  EXPECT_EQ(built(ColType::TimestampTz, "2021-02-10 16:43:25+00", WriteFormat::String),
+  EXPECT_EQ(built(ColType::TimestampTz, "2021-02-10 16:43:25+00", Format::String),
             "\"2021-02-10 16:43:25+00\"");
 }
 
 TEST(JsonEncode, EpochSeconds) {
-  const WriteFormat e = WriteFormat::EpochSeconds;
+  const Format e = Format::EpochSeconds;
   EXPECT_EQ(built(ColType::TimestampTz, "2021-02-10 16:43:25+00", e), "1612975405");
   EXPECT_EQ(built(ColType::TimestampTz, "2021-02-10 17:43:25.987+01", e), "1612975405");
   EXPECT_EQ(built(ColType::TimestampTz, "2021-02-10 11:13:25-05:30", e), "1612975405");
@@ -328,7 +328,7 @@ TEST(JsonEncode, EpochSeconds) {
 
 TEST(JsonEncode, Jsonb) {
   EXPECT_EQ(built(ColType::Jsonb, R"({"a": 1.50, "b": [null]})"), R"({"a":1.50,"b":[null]})");
-  EXPECT_EQ(built(ColType::Jsonb, R"({"a": 1})", WriteFormat::String), R"("{\"a\": 1}")");
+  EXPECT_EQ(built(ColType::Jsonb, R"({"a": 1})", Format::String), R"("{\"a\": 1}")");
   try {
     built(ColType::Jsonb, "{\"a\":");
     FAIL() << "invalid JSON was accepted";
@@ -342,7 +342,7 @@ TEST(JsonEncode, Arrays) {
   EXPECT_EQ(built(ColType::Int8Array, "{1,2,-3}"), "[1,2,-3]");
   EXPECT_EQ(built(ColType::Int8Array, "{1,NULL}"), "[1,null]");
   EXPECT_EQ(built(ColType::Int8Array, "{}"), "[]");
-  EXPECT_EQ(built(ColType::Int8Array, "{1,2}", WriteFormat::String), R"(["1","2"])");
+  EXPECT_EQ(built(ColType::Int8Array, "{1,2}", Format::String), R"(["1","2"])");
   EXPECT_EQ(built(ColType::TextArray, R"({a,"b c","d\"e",NULL,"NULL"})"), R"(["a","b c","d\"e",null,"NULL"])");
   EXPECT_THROW(built(ColType::Int8Array, "{a}"), Error);
   EXPECT_THROW(built(ColType::TextArray, "a,b"), Error);

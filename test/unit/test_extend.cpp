@@ -118,22 +118,22 @@ TEST(ExtendPlan, ProductNumberIsOnePathSegment) {
 
 TEST(Values, IsoDayBeforeAndAfterWidenADate) {
   std::string out;
-  EXPECT_TRUE(format_value("2026-10-31", ValueFormat::IsoDayAfter, &out));
+  EXPECT_TRUE(format_value("2026-10-31", Format::IsoDayAfter, &out));
   EXPECT_EQ(out, "2026-11-01T23:59:59");
-  EXPECT_TRUE(format_value("2026-03-01", ValueFormat::IsoDayBefore, &out));
+  EXPECT_TRUE(format_value("2026-03-01", Format::IsoDayBefore, &out));
   EXPECT_EQ(out, "2026-02-28T00:00:00");
-  EXPECT_TRUE(format_value("2024-12-31", ValueFormat::IsoDayAfter, &out));
+  EXPECT_TRUE(format_value("2024-12-31", Format::IsoDayAfter, &out));
   EXPECT_EQ(out, "2025-01-01T23:59:59");
-  EXPECT_TRUE(format_value("1969-01-01", ValueFormat::IsoDayBefore, &out));
+  EXPECT_TRUE(format_value("1969-01-01", Format::IsoDayBefore, &out));
   EXPECT_EQ(out, "1968-12-31T00:00:00");
-  EXPECT_TRUE(format_value("2026-10-31", ValueFormat::IsoSeconds, &out));
+  EXPECT_TRUE(format_value("2026-10-31", Format::IsoSeconds, &out));
   EXPECT_EQ(out, "2026-10-31T00:00:00");
   // a timestamp keeps its own time
-  EXPECT_TRUE(format_value("2026-10-31 10:16:00+00", ValueFormat::IsoDayAfter, &out));
+  EXPECT_TRUE(format_value("2026-10-31 10:16:00+00", Format::IsoDayAfter, &out));
   EXPECT_EQ(out, "2026-10-31T10:16:00");
   // no finite bound to send
-  EXPECT_FALSE(format_value("-infinity", ValueFormat::IsoSeconds, &out));
-  EXPECT_FALSE(format_value("infinity", ValueFormat::IsoDayAfter, &out));
+  EXPECT_FALSE(format_value("-infinity", Format::IsoSeconds, &out));
+  EXPECT_FALSE(format_value("infinity", Format::IsoDayAfter, &out));
 }
 
 // A list row whose detail is fetched for order_rows keeps the list's own

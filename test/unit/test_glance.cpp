@@ -36,11 +36,11 @@ TEST(GlancePlan, MovementDatesWidenByADayEachWay) {
 
 TEST(Values, DateDayBeforeAndAfter) {
   std::string out;
-  EXPECT_TRUE(format_value("2026-03-01 00:30:00+00", ValueFormat::DateDayBefore, &out));
+  EXPECT_TRUE(format_value("2026-03-01 00:30:00+00", Format::DateDayBefore, &out));
   EXPECT_EQ(out, "2026-02-28");
-  EXPECT_TRUE(format_value("2024-12-31", ValueFormat::DateDayAfter, &out));
+  EXPECT_TRUE(format_value("2024-12-31", Format::DateDayAfter, &out));
   EXPECT_EQ(out, "2025-01-01");
-  EXPECT_FALSE(format_value("-infinity", ValueFormat::DateDayBefore, &out));
+  EXPECT_FALSE(format_value("-infinity", Format::DateDayBefore, &out));
 }
 
 TEST(GlancePlan, DocumentsPushOpenAndSku) {

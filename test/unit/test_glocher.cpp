@@ -27,7 +27,7 @@ Config config(const std::string& base_url = "https://api-v1.glocher.com/api") {
   c.server = "glocher-" + std::to_string(++servers);
   c.api = "glocher";
   c.base_url = base_url;
-  c.shop_id = "42";
+  c.options["shop_id"] = "42";
   c.secrets = {{"email", "api@glocher.test"}, {"password", "s3cret&pwd"}};
   c.http.timeout_ms = 5000;
   return c;

@@ -148,19 +148,19 @@ TEST(ScanPlan, SerializationRoundTrips) {
 
 TEST(Values, FormatsForRequests) {
   std::string out;
-  EXPECT_TRUE(format_value("t", ValueFormat::TrueFalse, &out));
+  EXPECT_TRUE(format_value("t", Format::BoolTrueFalse, &out));
   EXPECT_EQ(out, "true");
-  EXPECT_TRUE(format_value("f", ValueFormat::YN, &out));
+  EXPECT_TRUE(format_value("f", Format::BoolYN, &out));
   EXPECT_EQ(out, "N");
-  EXPECT_TRUE(format_value("2026-03-01 10:20:30+00", ValueFormat::Date, &out));
+  EXPECT_TRUE(format_value("2026-03-01 10:20:30+00", Format::Date, &out));
   EXPECT_EQ(out, "2026-03-01");
-  EXPECT_TRUE(format_value("2021-02-10 16:43:25+00", ValueFormat::EpochSeconds, &out));
+  EXPECT_TRUE(format_value("2021-02-10 16:43:25+00", Format::EpochSeconds, &out));
   EXPECT_EQ(out, "1612975405");
-  EXPECT_TRUE(format_value("2026-03-01 10:20:30.5+00", ValueFormat::IsoSeconds, &out));
+  EXPECT_TRUE(format_value("2026-03-01 10:20:30.5+00", Format::IsoSeconds, &out));
   EXPECT_EQ(out, "2026-03-01T10:20:30");
-  EXPECT_TRUE(format_value("%Printer\\_X%", ValueFormat::LikeCore, &out));
+  EXPECT_TRUE(format_value("%Printer\\_X%", Format::LikeCore, &out));
   EXPECT_EQ(out, "Printer_X");
-  EXPECT_FALSE(format_value("%_%", ValueFormat::LikeCore, &out));
+  EXPECT_FALSE(format_value("%_%", Format::LikeCore, &out));
 }
 
 TEST(WriteRules, QuantityDeltaChoosesAdjustOtherUpdatesEdit) {

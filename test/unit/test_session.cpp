@@ -228,7 +228,7 @@ Table shop_table() {
   rename.kind = WriteKind::Update;
   rename.name = "rename";
   rename.path = "/rename";
-  rename.body = {BodyField{"id", "id", json::WriteFormat::Plain, "", true}, BodyField{"name", "name"}};
+  rename.body = {BodyField{"id", "id", Format::Plain, "", true}, BodyField{"name", "name"}};
   rename.fixed = {{"shop_id", "{shop_id}"}};
   t.writes = {add, rename};
   return t;
@@ -240,7 +240,7 @@ TEST_F(SessionTest, FixedMembersGoBesideTheBatchOrBesideTheRowsFields) {
   c.server = "writer-test";
   c.api = "test";
   c.base_url = server.url("");
-  c.shop_id = "42";
+  c.options["shop_id"] = "42";
   Session s(api, c, client, nullptr, &stats, HttpHooks());
   const Table t = shop_table();
   Row returned;
@@ -269,7 +269,7 @@ TEST_F(SessionTest, BatchResultsAreMatchedByTheirKeyElseByPosition) {
   c.server = "matching-test";
   c.api = "test";
   c.base_url = server.url("");
-  c.shop_id = "42";
+  c.options["shop_id"] = "42";
   Session s(api, c, client, nullptr, &stats, HttpHooks());
   Table t = shop_table();
   t.writes[0].result = "items";

@@ -335,7 +335,7 @@ class TrustTest : public ::testing::Test {
     Config c = test_config(api_name, server.url(""));
     c.server = "trust-" + std::to_string(++sessions);
     c.secrets = {{"api_key", "KEY"}, {"email", "e@x"}, {"password", "pw"}};
-    c.shop_id = "42";
+    c.options["shop_id"] = "42";
     c.max_concurrency = 1;
     c.http = options();
     c.relname = api_name + "_table";

@@ -78,7 +78,7 @@ Table things() {
   add.path = "/add";
   add.batch_max = 2;
   add.key = {"sku"};
-  add.body = {BodyField{"name", "name", json::WriteFormat::Plain, "", true}, BodyField{"sku", "sku"}};
+  add.body = {BodyField{"name", "name", Format::Plain, "", true}, BodyField{"sku", "sku"}};
   WriteRule rename;
   rename.kind = WriteKind::Update;
   rename.name = "rename";
