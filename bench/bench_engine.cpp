@@ -5,7 +5,14 @@
 
 #include <string>
 
+// RapidJSON as the engine builds it (src/engine/json_parse.cpp): with SSE2.
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+#include <rapidjson/document.h>
+
 #include "apis/apis.h"
+#include "engine/codec.h"
 #include "engine/json.h"
 #include "engine/scan.h"
 #include "engine/url.h"
@@ -39,6 +46,55 @@ void BM_ParsePage(benchmark::State& state) {
 }
 BENCHMARK(BM_ParsePage)->Arg(100)->Arg(1000);
 
+// The same page by the strict parser alone (the path taken when the fast reader
+// refuses a document, e.g. a number beyond a double's range).
+void BM_ParsePageStrict(benchmark::State& state) {
+  const std::string page = inventory_page(int(state.range(0)));
+  for (auto _ : state) {
+    cfdw::json::Doc doc;
+    std::string why;
+    benchmark::DoNotOptimize(doc.parse_strict(page, &why));
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(page.size()));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ParsePageStrict)->Arg(100)->Arg(1000);
+
+// The yardstick: RapidJSON's own DOM parse of the same page (default flags:
+// numbers converted to doubles, strings copied).
+void BM_RapidJsonDomParse(benchmark::State& state) {
+  const std::string page = inventory_page(int(state.range(0)));
+  for (auto _ : state) {
+    rapidjson::Document doc;
+    doc.Parse(page.data(), page.size());
+    benchmark::DoNotOptimize(doc.HasParseError());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(page.size()));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_RapidJsonDomParse)->Arg(100)->Arg(1000);
+
+// A page's whole engine share: parse it, then decode every column of every row.
+void BM_ParseAndDecodePage(benchmark::State& state) {
+  const std::string page = inventory_page(int(state.range(0)));
+  const cfdw::Table& t = *cfdw::find_api("glance")->table("inventory");
+  std::vector<std::string> paths;
+  for (const auto& c : t.columns) paths.push_back(c.path.substr(0, c.path.find('|')));
+  for (auto _ : state) {
+    cfdw::json::Doc doc;
+    std::string why, out;
+    doc.parse(page, &why);
+    for (const auto& row : cfdw::json::get(doc.root(), "data")->elements())
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        const auto& c = t.columns[i];
+        if (paths[i].empty()) continue;
+        benchmark::DoNotOptimize(cfdw::json::decode(row.get(paths[i]), c.type, c.decode, &out, &why));
+      }
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ParseAndDecodePage)->Arg(100)->Arg(1000);
+
 // Decoding every column of every row, as Scan::decode_row does.
 void BM_DecodePage(benchmark::State& state) {
   const std::string page = inventory_page(int(state.range(0)));
@@ -48,7 +104,7 @@ void BM_DecodePage(benchmark::State& state) {
   doc.parse(page, &why);
   const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
   for (auto _ : state) {
-    for (const auto& row : rows.GetArray()) {
+    for (const auto& row : rows.elements()) {
       for (const auto& c : t.columns) {
         if (c.path.empty()) continue;
         const std::string path = c.path.substr(0, c.path.find('|'));
@@ -68,7 +124,7 @@ void BM_RawJsonb(benchmark::State& state) {
   doc.parse(page, &why);
   const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
   for (auto _ : state)
-    for (const auto& row : rows.GetArray()) benchmark::DoNotOptimize(cfdw::json::serialize(row));
+    for (const auto& row : rows.elements()) benchmark::DoNotOptimize(cfdw::json::serialize(row));
   state.SetItemsProcessed(state.iterations() * 100);
 }
 BENCHMARK(BM_RawJsonb);

@@ -325,7 +325,7 @@ class Glance : public Api {
   // HTTP status (the API also sends it with 200).
   bool application_error(const json::Value& root, std::string* message) const override {
     const json::Value* success = json::get(root, "success");
-    if (!success || json::kind(*success) != json::Kind::Bool || success->IsTrue()) return false;
+    if (!success || json::kind(*success) != json::Kind::Bool || success->is_true()) return false;
     const json::Value* error = json::get(root, "error");
     std::string text;
     if (error && json::kind(*error) == json::Kind::String) text = json::text(*error);
@@ -352,15 +352,15 @@ class Glance : public Api {
       headline = json::text(*m);
     std::string out;
     size_t shown = 0;
-    for (const auto& issue : issues->GetArray()) {
+    for (const auto& issue : issues->elements()) {
       if (json::kind(issue) != json::Kind::Object) continue;
       if (shown == 20) {
-        out += "\n(and " + std::to_string(issues->Size() - shown) + " more issues)";
+        out += "\n(and " + std::to_string(issues->size() - shown) + " more issues)";
         break;
       }
       std::string path;
       if (const json::Value* p = json::get(issue, "path"); p && json::kind(*p) == json::Kind::Array)
-        for (const auto& part : p->GetArray()) {
+        for (const auto& part : p->elements()) {
           const json::Kind k = json::kind(part);
           if (k != json::Kind::String && k != json::Kind::Number) continue;
           path += (path.empty() ? "" : ".") + json::text(part);

@@ -261,10 +261,10 @@ std::string err_pairs(const json::Value* data) {
   if (json::kind(*data) == json::Kind::String) return json::text(*data);
   if (json::kind(*data) != json::Kind::Array) return json::display(*data);
   std::string out;
-  for (const auto& pair : data->GetArray()) {
+  for (const auto& pair : data->elements()) {
     std::string one;
-    if (json::kind(pair) == json::Kind::Array && pair.Size() == 2)
-      one = json::text(pair[0]) + ": " + json::text(pair[1]);
+    if (json::kind(pair) == json::Kind::Array && pair.size() == 2)
+      one = json::text(pair.element(0)) + ": " + json::text(pair.element(1));
     else if (json::kind(pair) == json::Kind::String)
       one = json::text(pair);
     else

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "engine/error.h"
+#include "engine/pgtext.h"
 #include "engine/url.h"
 #include "engine/values.h"
 
@@ -272,7 +273,7 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
       if (!f.join.empty() && v && (c.type == ColType::Int8Array || c.type == ColType::TextArray)) {
         std::vector<std::string> items;
         std::vector<bool> nulls;
-        if (!json::parse_pg_array(v, &items, &nulls))
+        if (!pgtext::parse_pg_array(v, &items, &nulls))
           throw Error(sqlstate::kInvalidParameterValue,
                       "value \"" + std::string(v) + "\" of column \"" + c.name + "\" is not an array literal");
         std::string joined;
@@ -283,7 +284,7 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
         b.set_string(f.key, joined);
         continue;
       }
-      b.set_pg(f.key, c.type, v, f.format, c.name);
+      json::encode(&b, f.key, c.type, v, f.format, c.name);
     }
     return b.str();
   }
@@ -296,7 +297,7 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
     const char* v = value_of(int(i));
     if (!v && w_.kind != WriteKind::Update) continue;  // an UPDATE sends a NULL it assigns
     std::string path = c.write_path.empty() ? c.path.substr(0, c.path.find('|')) : c.write_path;
-    b.set_pg(path, c.type, v, c.write_format, c.name);
+    json::encode(&b, path, c.type, v, c.write_format, c.name);
   }
   return b.str();
 }
@@ -365,9 +366,9 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
   ApiResult res = send(r, {key});
   *returned = new_row;
   try {
-    if (!res.doc.root().IsNull()) {
+    if (json::kind(res.doc.root()) != json::Kind::Null) {
       const json::Value* obj = json::get(res.doc.root(), w_.result);
-      if (obj && w_.batch_max > 0 && json::kind(*obj) == json::Kind::Array && obj->Size() > 0) obj = &(*obj)[0];
+      if (obj && w_.batch_max > 0 && json::kind(*obj) == json::Kind::Array && obj->size() > 0) obj = &obj->element(0);
       if (obj) decode_result(*obj, returned);
     }
   } catch (const Error& e) {
@@ -437,12 +438,12 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
         if (key >= 0 && ret[key]) {
           // match by key (e.g. an external id echoed back); rows without one by position
           const Column& c = table_.columns[key];
-          for (auto& cand : arr->GetArray()) {
+          for (auto& cand : arr->elements()) {
             const json::Value* k = json::get(cand, c.write_path.empty() ? c.path : c.write_path);
             if (k && json::text(*k) == *ret[key]) item = &cand;
           }
-        } else if (i < arr->Size()) {
-          item = &(*arr)[rapidjson::SizeType(i)];
+        } else if (i < arr->size()) {
+          item = &arr->element(i);
         }
         if (item) decode_result(*item, &ret);
       }

@@ -51,7 +51,7 @@ namespace {
 int more_flag(const json::Value* v) {
   if (!v) return -1;
   switch (json::kind(*v)) {
-    case json::Kind::Bool: return v->IsTrue() ? 1 : 0;
+    case json::Kind::Bool: return v->is_true() ? 1 : 0;
     case json::Kind::Number: {
       const std::string t = json::text(*v);
       return t == "0" ? 0 : t == "1" ? 1 : -1;
@@ -165,7 +165,7 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
         break;
       case PagingStyle::PageSize:
       case PagingStyle::Offset: {
-        long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->Size()) : got;
+        long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->size()) : got;
         guard_page(s, rows, n, where);
         const int more = ep.paging.more_path.empty() ? -1 : more_flag(json::get(root, ep.paging.more_path));
         if (more >= 0) {
@@ -185,7 +185,7 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
       case PagingStyle::PageNumber: {
         long pages = parse_total(json::get(root, ep.paging.pages_path));
         if (pages >= 0) s.pages = pages;
-        long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->Size()) : got;
+        long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->size()) : got;
         guard_page(s, rows, n, where);
         s.done = n == 0 || (pages >= 0 ? s.page - ep.paging.first_page >= pages : n < s.size);
         break;
@@ -210,13 +210,13 @@ void Scan::decode_page(const Series& s, const json::Value& root, const std::stri
       objs.push_back(rows);
       break;
     case Shape::List:
-      for (auto& v : rows->GetArray()) objs.push_back(&v);
+      for (auto& v : rows->elements()) objs.push_back(&v);
       break;
     case Shape::ObjectMap:
       if (json::kind(*rows) == json::Kind::Object)
-        for (auto& m : rows->GetObject()) objs.push_back(&m.value);
+        for (auto& m : rows->members()) objs.push_back(&m.value);
       else if (json::kind(*rows) == json::Kind::Array)
-        for (auto& v : rows->GetArray()) objs.push_back(&v);
+        for (auto& v : rows->elements()) objs.push_back(&v);
       break;
   }
   // A row is an object; anything else (a number, a string, null) would be a

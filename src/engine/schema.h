@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/json.h"
+#include "engine/codec.h"
 #include "engine/types.h"
 
 namespace cfdw {

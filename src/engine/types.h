@@ -27,7 +27,7 @@ enum class ColType {
 //          (Binding::format, format_value);
 //   read:  a remote value decoded into a column (Column::decode, json::decode);
 //   write: a column value written into a request body (Column::write_format,
-//          BodyField::format, json::Builder::set_pg).
+//          BodyField::format, json::encode).
 enum class Format {
   Plain,          // all: the usual rules (PostgreSQL's text as is; JSON numbers, booleans and strings;
                   // reading accepts numbers as strings, Y/N and 1/0 flags, ...)

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "engine/civil.h"
+#include "engine/pgtext.h"
 
 namespace cfdw {
 
@@ -23,12 +24,10 @@ std::string civil_of_days(int64_t days) {
 }  // namespace
 
 bool canonical_to_epoch(const std::string& ts, long long* seconds) {
-  int y, mo, d, h = 0, mi = 0, s = 0;
-  if (std::sscanf(ts.c_str(), "%d-%d-%d", &y, &mo, &d) != 3) return false;
-  if (ts.size() >= 19) std::sscanf(ts.c_str() + 11, "%d:%d:%d", &h, &mi, &s);
-  // Only a calendar date and a time of day (anything else overflowed the arithmetic below).
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 24 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
-  *seconds = days_from_civil(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + s;
+  // Canonical years are astronomical ("-0043-03-15" is 44 BC); fractions of a second are dropped.
+  pgtext::DateTime dt;
+  if (pgtext::parse_datetime(ts, &dt, pgtext::Years::Astronomical) != pgtext::DateParse::Ok) return false;
+  *seconds = dt.epoch();
   return true;
 }
 

@@ -64,6 +64,10 @@ extern "C" {
 }
 #pragma GCC diagnostic pop
 
+// The C library functions the glue calls as std::.
+#include <cstdlib>
+#include <cstring>
+
 // PostgreSQL's headers define these as macros; C++ code of the glue does not need them.
 #undef gettext
 #undef dgettext

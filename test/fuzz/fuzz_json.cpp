@@ -1,10 +1,12 @@
-// libFuzzer target: the JSON reader and decoder (src/engine/json.*).
+// libFuzzer target: the JSON reader and the column codec (src/engine/json*,
+// codec.*, pgtext.*).
 //
-// Parses the input; when it parses, every value in it (up to a bound) is read
+// Parses the input (by the fast reader and by the strict parser alone, which
+// must agree); when it parses, every value in it (up to a bound) is read
 // with text(), display(), serialize() and decoded into every column type with
 // every decoding rule, and the document's serialization must parse again to
 // the same serialization. The input as a PostgreSQL text value also goes
-// through the body builder (set_pg) for every type and write format, and
+// through the body builder (encode) for every type and write format, and
 // through parse_pg_array. Any crash, sanitizer report or broken invariant
 // is a finding; cfdw::Error is an expected outcome (a value that does not fit).
 #include <cstddef>
@@ -16,7 +18,9 @@
 #include <vector>
 
 #include "engine/error.h"
+#include "engine/codec.h"
 #include "engine/json.h"
+#include "engine/pgtext.h"
 
 using namespace cfdw;
 
@@ -72,7 +76,7 @@ void walk(const json::Value& v, int* budget) {
   decode_all(v);
   switch (json::kind(v)) {
     case json::Kind::Object:
-      for (auto& m : v.GetObject()) {
+      for (auto& m : v.members()) {
         walk(m.value, budget);
         // the member is found again by its name
         const std::string name = json::text(m.name);
@@ -81,7 +85,7 @@ void walk(const json::Value& v, int* budget) {
       }
       break;
     case json::Kind::Array:
-      for (auto& e : v.GetArray()) walk(e, budget);
+      for (auto& e : v.elements()) walk(e, budget);
       break;
     default:
       break;
@@ -95,7 +99,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   json::Doc doc;
   std::string why;
-  if (doc.parse(in, &why)) {
+  const bool parsed = doc.parse(in, &why);
+  // The fast reader and the strict parser agree: the same verdict, the same
+  // error, the same document.
+  json::Doc strict;
+  std::string strict_why;
+  if (strict.parse_strict(in, &strict_why) != parsed) finding("parse() and parse_strict() disagree", in);
+  if (!parsed && strict_why != why) finding("parse() and parse_strict() give different errors", why + " / " + strict_why);
+  if (parsed && json::serialize(strict.root()) != json::serialize(doc.root()))
+    finding("parse() and parse_strict() give different documents", in);
+  if (parsed) {
     int budget = 2000;
     walk(doc.root(), &budget);
     for (const char* path : {"data", "data.0", "pagination.total", "0", "a.b.c", ""}) {
@@ -121,7 +134,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!pg_valid) break;
       json::Builder b;
       try {
-        b.set_pg("a.b", t, pg_text.c_str(), f, "col");
+        json::encode(&b, "a.b", t, pg_text.c_str(), f, "col");
       } catch (const Error&) {
         continue;
       }
@@ -132,7 +145,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::vector<std::string> items;
   std::vector<bool> nulls;
-  if (json::parse_pg_array(in, &items, &nulls) && items.size() != nulls.size())
+  if (pgtext::parse_pg_array(in, &items, &nulls) && items.size() != nulls.size())
     finding("parse_pg_array: items and null flags differ in number", in);
   return 0;
 }

@@ -54,7 +54,7 @@ class PlainApi : public Api {
   PlainApi() { name = "test"; }
   bool application_error(const json::Value& root, std::string* message) const override {
     const json::Value* ok = json::get(root, "success");
-    if (!ok || json::kind(*ok) != json::Kind::Bool || ok->GetBool()) return false;
+    if (!ok || json::kind(*ok) != json::Kind::Bool || ok->is_true()) return false;
     *message = "refused";
     return true;
   }
