@@ -2,6 +2,7 @@
 // text, and the request body builder. Parsing is json_parse.cpp.
 #include "engine/json.h"
 
+#include <functional>
 #include <vector>
 
 #include "engine/error.h"
@@ -114,6 +115,32 @@ const Value* Value::get(std::string_view path) const {
     if (!cur || dot == std::string_view::npos) return cur;
     path.remove_prefix(dot + 1);
   }
+}
+
+namespace {
+uint64_t mix(uint64_t h, uint64_t x) {
+  h ^= x + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  return h * 0xFF51AFD7ED558CCDull;
+}
+}  // namespace
+
+uint64_t Value::hash() const {
+  uint64_t h = mix(0, uint64_t(kind_));
+  switch (kind_) {
+    case Kind::Null: return h;
+    case Kind::Bool: return mix(h, is_true());
+    case Kind::Number:
+    case Kind::String: return mix(mix(h, size_), std::hash<std::string_view>()(view()));
+    case Kind::Array:
+      h = mix(h, size_);
+      for (const Value& e : elements()) h = mix(h, e.hash());
+      return h;
+    case Kind::Object:
+      h = mix(h, size_);
+      for (const Member& m : members()) h = mix(mix(h, m.name.hash()), m.value.hash());
+      return h;
+  }
+  return h;
 }
 
 std::string Value::serialize() const {

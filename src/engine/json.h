@@ -63,6 +63,10 @@ class Value {
   inline Range<Member> members() const;   // empty unless an object, in document order
   // The JSON text of this value, numbers exactly as received.
   std::string serialize() const;
+  // A hash of the value's structure and text: equal for values whose
+  // serialize() is equal, without building that text (a page compared with
+  // the one before it).
+  uint64_t hash() const;
   // A short form for error messages (at most ~80 characters, "..." after).
   std::string display() const;
 

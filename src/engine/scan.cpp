@@ -25,7 +25,7 @@ struct Scan::Series : RenderedSeries {
   bool done = false;
   bool started = false;
   long pages_seen = 0;                                    // pages received (guard against endless listings)
-  size_t last_hash = 0;                                   // hash of the previous page's rows
+  uint64_t last_hash = 0;                                 // hash of the previous page's rows
   long last_rows = 0;                                     // rows of the previous page
   std::unique_ptr<json::Doc> supplement;                  // supplement object (null: none/404)
 };
@@ -82,7 +82,7 @@ void Scan::guard_page(Series& s, const json::Value* rows, long n, const std::str
                 "commerce_fdw stops a listing at " + std::to_string(max_pages_) +
                     " pages per request series rather than page forever.");
   // The same rows as the page before: the remote ignores the page asked for.
-  const size_t hash = n > 0 && rows ? std::hash<std::string>()(json::serialize(*rows)) : 0;
+  const uint64_t hash = n > 0 && rows ? rows->hash() : 0;
   if (n > 0 && s.pages_seen > 1 && n == s.last_rows && hash == s.last_hash)
     throw Error(sqlstate::kFdwError, api + ": the response repeats the previous page (" + std::to_string(n) +
                                          " rows)",

@@ -282,3 +282,19 @@ TEST(JsonBuilder, Errors) {
 }  // namespace
 }  // namespace json
 }  // namespace cfdw
+
+TEST(JsonHash, EqualForEqualTextDifferentOtherwise) {
+  auto h = [](const char* text) {
+    cfdw::json::Doc d;
+    std::string err;
+    EXPECT_TRUE(d.parse(text, &err)) << err;
+    return d.root().hash();
+  };
+  EXPECT_EQ(h(R"([{"id":1,"sku":"A"},{"id":2}])"), h(R"( [ {"id": 1, "sku": "A"}, {"id": 2} ] )"));
+  EXPECT_NE(h(R"([{"id":1}])"), h(R"([{"id":"1"}])"));    // a number is not the string of it
+  EXPECT_NE(h(R"([{"id":1.0}])"), h(R"([{"id":1}])"));    // numbers compare by their text
+  EXPECT_NE(h(R"([{"a":1,"b":2}])"), h(R"([{"b":2,"a":1}])"));
+  EXPECT_NE(h(R"([[1],[2]])"), h(R"([[1,2]])"));
+  EXPECT_NE(h(R"([true])"), h(R"([false])"));
+  EXPECT_NE(h(R"([null])"), h(R"([])"));
+}
