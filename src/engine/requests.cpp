@@ -21,14 +21,6 @@ std::vector<std::string> distinct(const CondValues& cv) {
   return out;
 }
 
-// Replaces {name} with a placeholder as it is ("$order_id"): EXPLAIN shows it unencoded.
-std::string substitute_raw(const std::string& path, const std::string& name, const std::string& value) {
-  std::string out = path;
-  const std::string token = "{" + name + "}";
-  for (size_t pos; (pos = out.find(token)) != std::string::npos;) out.replace(pos, token.size(), value);
-  return out;
-}
-
 // One dimension of fan-out: a condition bound to a binding gives one or more
 // value groups; a chunked binding groups several values in one request.
 struct Dim {
@@ -39,11 +31,13 @@ struct Dim {
 
 }  // namespace
 
-std::string substitute(const std::string& path, const std::string& name, const std::string& value) {
-  std::string out = path;
+std::string substitute(const std::string& path, const std::string& name, const std::string& value, bool encode) {
   const std::string token = "{" + name + "}";
-  size_t pos;
-  while ((pos = out.find(token)) != std::string::npos) out.replace(pos, token.size(), pct_encode_segment(value));
+  const std::string with = encode ? pct_encode_segment(value) : value;
+  std::string out = path;
+  // Searching on after the inserted text: a value is never searched for the token itself.
+  for (size_t pos = 0; (pos = out.find(token, pos)) != std::string::npos; pos += with.size())
+    out.replace(pos, token.size(), with);
   return out;
 }
 
@@ -156,8 +150,7 @@ RenderedScan render_scan(const Table& table, const ScanPlan& plan,
         if (formatted.empty()) continue;
         if (b.to == BindTo::Path) {
           if (formatted.front().empty()) empty_key = true;  // no such key: no request
-          s.path = dims[k].placeholder ? substitute_raw(s.path, b.param, formatted.front())
-                                       : substitute(s.path, b.param, formatted.front());
+          s.path = substitute(s.path, b.param, formatted.front(), !dims[k].placeholder);
         } else {
           for (const auto& f : formatted) s.query.add(b.param, f);
           for (const auto& [k2, v2] : b.extra) s.query.add(k2, v2);
@@ -175,7 +168,7 @@ RenderedScan render_scan(const Table& table, const ScanPlan& plan,
         r.path = substitute_config(ep.supplement_path, cfg);
         for (const auto& [col, val] : s.echo) {
           const bool ph = std::find(out.placeholders.begin(), out.placeholders.end(), val) != out.placeholders.end();
-          r.path = ph ? substitute_raw(r.path, col, val) : substitute(r.path, col, val);
+          r.path = substitute(r.path, col, val, !ph);
         }
         r.not_found_is_empty = true;
         r.expect_data = true;

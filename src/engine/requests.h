@@ -65,7 +65,9 @@ ApiRequest page_request(const Endpoint& ep, const std::string& path, const Query
 // The page size a series asks: the documented maximum, lowered by the
 // page_size option and a remote limit.
 long page_size_for(const Endpoint& ep, const Config& cfg, long limit);
-// Replaces {name} in a path with the value as one percent-encoded segment.
-std::string substitute(const std::string& path, const std::string& name, const std::string& value);
+// Replaces {name} in a path with the value as one percent-encoded segment
+// (encode false: as it is, for EXPLAIN's "$column" placeholders).
+std::string substitute(const std::string& path, const std::string& name, const std::string& value,
+                       bool encode = true);
 
 }  // namespace cfdw
