@@ -4,11 +4,11 @@
 
 MODULE_big = commerce_fdw
 MODULEDIR = extension
-SRCS = $(sort $(wildcard src/pg/*.cpp)) $(sort $(wildcard src/engine/*.cpp)) $(sort $(wildcard src/apis/*.cpp))
+SRCS = $(sort $(wildcard src/pg/*.cpp)) $(sort $(wildcard src/engine/*/*.cpp)) $(sort $(wildcard src/apis/*.cpp))
 OBJS = $(SRCS:.cpp=.o)
 # Released install and update scripts are never edited: every SQL change adds
 # a version with an update script (docs/architecture.md).
-DATA = control/commerce_fdw.control control/commerce_fdw--1.0.sql control/commerce_fdw--1.0--1.1.sql
+DATA = control/commerce_fdw.control control/commerce_fdw--1.0.sql control/commerce_fdw--1.0--1.1.sql control/commerce_fdw--1.1--1.2.sql
 PGFILEDESC = "commerce_fdw - foreign data wrapper for commerce APIs"
 
 REGRESS = $(shell cat sql/schedule 2>/dev/null)
@@ -26,4 +26,4 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # The C++ objects depend on their headers.
-$(OBJS): $(wildcard src/*/*.h)
+$(OBJS): $(wildcard src/*/*.h src/*/*/*.h)

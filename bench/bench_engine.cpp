@@ -12,10 +12,10 @@
 #include <rapidjson/document.h>
 
 #include "apis/apis.h"
-#include "engine/codec.h"
-#include "engine/json.h"
-#include "engine/scan.h"
-#include "engine/url.h"
+#include "engine/json/codec.h"
+#include "engine/json/json.h"
+#include "engine/run/scan.h"
+#include "engine/wire/url.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // commerce_fdw: the APIs' declarations, one file each.
 #pragma once
 
-#include "engine/api.h"
+#include "engine/declare/api.h"
 
 namespace cfdw {
 

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/api.h"
-#include "engine/schema.h"
-#include "engine/session.h"
+#include "engine/declare/api.h"
+#include "engine/declare/schema.h"
+#include "engine/run/session.h"
 
 namespace cfdw {
 namespace declare {

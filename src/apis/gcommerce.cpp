@@ -11,7 +11,7 @@
 // See docs/gcommerce.md for what each table pushes down and what each write calls.
 #include "apis/apis.h"
 #include "apis/declare.h"
-#include "engine/url.h"
+#include "engine/wire/url.h"
 
 namespace cfdw {
 namespace {

@@ -11,7 +11,7 @@
 #include "apis/apis.h"
 #include "apis/declare.h"
 #include "engine/error.h"
-#include "engine/url.h"
+#include "engine/wire/url.h"
 
 namespace cfdw {
 namespace {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/scan.h"
+#include "engine/run/scan.h"
 #include "pg/boundary.h"
 #include "pg/plan.h"
 

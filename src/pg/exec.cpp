@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/scan.h"
+#include "engine/run/scan.h"
 #include "pg/boundary.h"
 #include "pg/plan.h"
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/api.h"
-#include "engine/http.h"
-#include "engine/session.h"
+#include "engine/declare/api.h"
+#include "engine/http/http.h"
+#include "engine/run/session.h"
 #include "pg/pg.h"
 
 namespace cfdw::pg {

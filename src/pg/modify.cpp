@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/modify.h"
+#include "engine/run/modify.h"
 #include "pg/boundary.h"
 #include "pg/plan.h"
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/http.h"
-#include "engine/session.h"
+#include "engine/http/http.h"
+#include "engine/run/session.h"
 
 namespace cfdw::pg {
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "apis/apis.h"
-#include "engine/url.h"
+#include "engine/wire/url.h"
 #include "pg/options.h"
 
 namespace cfdw::pg {

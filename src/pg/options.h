@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/api.h"
+#include "engine/declare/api.h"
 #include "pg/pg.h"
 
 namespace cfdw::pg {

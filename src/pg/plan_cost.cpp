@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "engine/scan.h"
+#include "engine/run/scan.h"
 #include "pg/boundary.h"
 #include "pg/plan_internal.h"
 

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "engine/ratelimit.h"
+#include "engine/http/ratelimit.h"
 
 namespace cfdw::pg {
 

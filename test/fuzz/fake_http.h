@@ -7,7 +7,7 @@
 
 #include <functional>
 
-#include "engine/http.h"
+#include "engine/http/http.h"
 
 namespace cfdw::fuzz {
 

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "engine/error.h"
-#include "engine/codec.h"
-#include "engine/json.h"
-#include "engine/pgtext.h"
+#include "engine/json/codec.h"
+#include "engine/json/json.h"
+#include "engine/json/pgtext.h"
 
 using namespace cfdw;
 

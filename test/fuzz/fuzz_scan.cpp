@@ -28,8 +28,8 @@
 
 #include "apis/apis.h"
 #include "engine/error.h"
-#include "engine/scan.h"
-#include "engine/session.h"
+#include "engine/run/scan.h"
+#include "engine/run/session.h"
 #include "fake_http.h"
 
 using namespace cfdw;

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/url.h"
-#include "engine/values.h"
+#include "engine/wire/url.h"
+#include "engine/wire/values.h"
 
 using namespace cfdw;
 

@@ -24,7 +24,7 @@ CXXFLAGS="-std=c++17 -O1 -g -fno-omit-frame-pointer -Wall -Wno-unneeded-internal
 mkdir -p "$OUT/obj" "$OUT/artifacts"
 
 # Objects: the engine and API declarations with coverage instrumentation. The
-# real HTTP client (src/engine/http*.cpp) is compiled with its class renamed: fake_http.cpp defines
+# real HTTP client (src/engine/http/http*.cpp) is compiled with its class renamed: fake_http.cpp defines
 # HttpClient and answers from the fuzz input instead of the network.
 compile() {  # src obj extra-flags...
   local src=$1 obj=$2
@@ -35,9 +35,9 @@ compile() {  # src obj extra-flags...
 export -f compile
 export CXX CXXFLAGS
 {
-  for f in src/engine/*.cpp src/apis/*.cpp; do
+  for f in src/engine/*/*.cpp src/apis/*.cpp; do
     line="$f $OUT/obj/$(echo "${f%.cpp}" | tr / _).o"
-    case "$f" in src/engine/http*.cpp) line="$line -DHttpClient=RealHttpClient" ;; esac
+    case "$f" in src/engine/http/http*.cpp) line="$line -DHttpClient=RealHttpClient" ;; esac
     echo "$line"
   done
   echo "test/fuzz/fake_http.cpp $OUT/obj/fake_http.o"

@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/ratelimit.h"
+#include "engine/http/ratelimit.h"
 
 namespace cfdw {
 namespace {

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "engine/error.h"
-#include "engine/codec.h"
-#include "engine/json.h"
-#include "engine/pgtext.h"
-#include "engine/types.h"
+#include "engine/json/codec.h"
+#include "engine/json/json.h"
+#include "engine/json/pgtext.h"
+#include "engine/json/types.h"
 
 namespace cfdw {
 namespace json {

@@ -11,7 +11,7 @@
 
 #include "apis/apis.h"
 #include "apis/declare.h"
-#include "engine/values.h"
+#include "engine/wire/values.h"
 
 namespace cfdw {
 namespace {

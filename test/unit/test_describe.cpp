@@ -1,7 +1,7 @@
 // Catalog comments and updatability generated from the declarations (describe.cpp).
 #include <gtest/gtest.h>
 
-#include "engine/api.h"
+#include "engine/declare/api.h"
 
 namespace cfdw {
 namespace {

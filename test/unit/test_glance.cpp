@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "apis/apis.h"
-#include "engine/modify.h"
-#include "engine/scan.h"
-#include "engine/values.h"
+#include "engine/run/modify.h"
+#include "engine/run/scan.h"
+#include "engine/wire/values.h"
 #include "loopback_server.h"
 
 #include "test_support.h"

@@ -8,9 +8,9 @@
 
 #include "apis/apis.h"
 #include "engine/error.h"
-#include "engine/modify.h"
-#include "engine/scan.h"
-#include "engine/session.h"
+#include "engine/run/modify.h"
+#include "engine/run/scan.h"
+#include "engine/run/session.h"
 #include "loopback_server.h"
 
 #include "test_support.h"

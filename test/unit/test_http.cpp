@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "engine/error.h"
-#include "engine/http.h"
-#include "engine/ratelimit.h"
+#include "engine/http/http.h"
+#include "engine/http/ratelimit.h"
 #include "loopback_server.h"
 
 namespace cfdw {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "engine/error.h"
-#include "engine/http.h"
+#include "engine/http/http.h"
 #include "loopback_server.h"
 
 namespace cfdw {

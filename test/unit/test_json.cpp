@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/error.h"
-#include "engine/json.h"
+#include "engine/json/json.h"
 
 namespace cfdw {
 namespace json {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/pgtext.h"
-#include "engine/values.h"
+#include "engine/json/pgtext.h"
+#include "engine/wire/values.h"
 
 namespace cfdw {
 namespace pgtext {

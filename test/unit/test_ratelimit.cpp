@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "engine/ratelimit.h"
+#include "engine/http/ratelimit.h"
 
 namespace cfdw {
 namespace {

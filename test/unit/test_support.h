@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/api.h"
-#include "engine/scan.h"
+#include "engine/declare/api.h"
+#include "engine/run/scan.h"
 
 namespace cfdw {
 

@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/api.h"
+#include "engine/declare/api.h"
 #include "engine/error.h"
-#include "engine/http.h"
-#include "engine/scan.h"
-#include "engine/session.h"
-#include "engine/url.h"
+#include "engine/http/http.h"
+#include "engine/run/scan.h"
+#include "engine/run/session.h"
+#include "engine/wire/url.h"
 #include "loopback_server.h"
 #include "test_support.h"
 

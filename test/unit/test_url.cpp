@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "engine/url.h"
+#include "engine/wire/url.h"
 
 namespace cfdw {
 namespace {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "engine/error.h"
-#include "engine/modify.h"
-#include "engine/session.h"
+#include "engine/run/modify.h"
+#include "engine/run/session.h"
 #include "loopback_server.h"
 
 namespace cfdw {
