@@ -55,12 +55,13 @@ int acquire_sample(Relation relation, int elevel, HeapTuple* rows, int targrows,
   Oid* ioparams;
   input_functions(td, &inputs, &ioparams);
   const Oid userid = relation->rd_rel->relowner;  // as postgres_fdw: the table owner's mapping
-  List* user_options = user_mapping_options(d, userid);
+  Oid umid = InvalidOid;
+  List* user_options = user_mapping_options(d, userid, &umid);
   Owned<AnalyzeExec>* owned = own_in<AnalyzeExec>(CurrentMemoryContext);
   const bool ok = guarded([&] {
     owned->object = new AnalyzeExec();
     AnalyzeExec& x = *owned->object;
-    x.config = make_config(d, user_options, userid);
+    x.config = make_config(d, user_options, userid, umid);
     ScanPlan plan;
     std::vector<bool> needed;
     if (!plain_plan(*d->table, &plan, &needed)) return;

@@ -173,14 +173,15 @@ void begin_scan(ForeignScanState* node, int eflags) {
   const Index rtindex = fsplan->scan.scanrelid > 0 ? fsplan->scan.scanrelid : bms_next_member(fsplan->fs_relids, -1);
   RangeTblEntry* rte = exec_rt_fetch(rtindex, node->ss.ps.state);
   const Oid userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-  List* user_options = user_mapping_options(st->desc, userid);
+  Oid umid = InvalidOid;
+  List* user_options = user_mapping_options(st->desc, userid, &umid);
   st->exec = own_in<ScanExec>(node->ss.ps.state->es_query_cxt);
   Owned<ScanExec>* owned = st->exec;
   const RelDesc* d = st->desc;
   const char* plan_text = st->plan_text;
   const bool ok = guarded([&] {
     auto x = std::make_unique<ScanExec>();
-    x->config = make_config(d, user_options, userid);
+    x->config = make_config(d, user_options, userid, umid);
     x->plan = ScanPlan::deserialize(plan_text);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
                                            &x->stats, backend_hooks(x->config));

@@ -25,6 +25,7 @@ struct RelDesc {
   const char** constant_of;  // attno-1 -> the column's OPTIONS (constant '...') value, or nullptr
   List* options;   // merged DefElems: server, then table (the table's win)
   const char* server;
+  Oid serverid;    // the foreign server's OID (cache entries and rate budgets are keyed by it)
 };
 
 // Looks the table up; raises a PostgreSQL error when it is not one of ours.
@@ -33,9 +34,11 @@ RelDesc* describe_relation_oid(Oid relid);
 
 // Builds the engine configuration (with the user mapping's secrets when
 // `userid` is valid). C++ only: call inside guarded().
-Config make_config(const RelDesc* d, List* user_options, Oid userid);
+// umid: the user mapping the secrets came from (user_mapping_options); cached
+// answers belong to one server and one mapping.
+Config make_config(const RelDesc* d, List* user_options, Oid userid, Oid umid = InvalidOid);
 // The user mapping's options (PostgreSQL; may raise "user mapping not found").
-List* user_mapping_options(const RelDesc* d, Oid userid);
+List* user_mapping_options(const RelDesc* d, Oid userid, Oid* umid = nullptr);
 
 // The backend's HTTP client and rate budgets.
 HttpClient& http_client();

@@ -335,7 +335,8 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
 
   RangeTblEntry* rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
   const Oid userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-  List* user_options = user_mapping_options(st->desc, userid);
+  Oid umid = InvalidOid;
+  List* user_options = user_mapping_options(st->desc, userid, &umid);
   // The assigned columns as plain data for the C++ side.
   List* changed_list = static_cast<List*>(list_nth(fdw_private, kModifyChanged));
   const int nchanged = list_length(changed_list);
@@ -347,7 +348,7 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
   const bool returning = st->returning || st->on_conflict;
   const bool ok = guarded([&] {
     auto x = std::make_unique<ModifyExec>();
-    x->config = make_config(d, user_options, userid);
+    x->config = make_config(d, user_options, userid, umid);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
                                            &x->stats, backend_hooks(x->config));
     std::vector<std::string> cols(changed, changed + nchanged);

@@ -35,6 +35,7 @@ RelDesc* describe_relation_oid(Oid relid) {
   d->relid = relid;
   d->relname = get_rel_name(relid);
   d->server = server->servername;
+  d->serverid = server->serverid;
   // A table created before server-only options were refused on tables may
   // still carry one: it is not used, and the table fails until it is dropped.
   {
@@ -118,9 +119,11 @@ RelDesc* describe_relation(Relation rel) {
   return d;
 }
 
-Config make_config(const RelDesc* d, List* user_options, Oid userid) {
+Config make_config(const RelDesc* d, List* user_options, Oid userid, Oid umid) {
   Config c;
   c.server = d->server;
+  c.server_id = d->serverid;
+  c.user_mapping_id = umid;
   c.api = d->api->name;
   c.relname = d->relname;
   c.base_url = d->api->default_base_url;

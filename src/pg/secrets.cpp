@@ -137,9 +137,10 @@ static List* read_secret_file(const char* name, const char* server) {
   return options;
 }
 
-List* user_mapping_options(const RelDesc* d, Oid userid) {
+List* user_mapping_options(const RelDesc* d, Oid userid, Oid* umid) {
   ForeignTable* ft = GetForeignTable(d->relid);
   UserMapping* um = GetUserMapping(userid, ft->serverid);
+  if (umid) *umid = um->umid;
   if (const char* file = option_value(um->options, kSecretFileOption)) um->options = read_secret_file(file, d->server);
   // Required secrets of this API.
   for (const auto& o : d->api->options) {

@@ -20,6 +20,8 @@ class Session;
 // overriding them, and the user mapping's secrets.
 struct Config {
   std::string server;        // foreign server name (stats and rate budgets are per server)
+  unsigned server_id = 0;    // the server's OID; 0 outside PostgreSQL
+  unsigned user_mapping_id = 0;  // the user mapping's OID (the account); 0 when none applies
   std::string api;
   std::string base_url;
   // The values of the options the API declares (Api::options, not secrets):
