@@ -382,6 +382,7 @@ class Glocher : public Api {
     h.body = body.str();
     h.headers = {"Content-Type: application/json", "Accept: application/json"};
     h.idempotent = true;  // logging in twice does no harm
+    h.login = true;
     h.display = shown.display();
     const HttpResponse resp = session.send_raw(std::move(h));
 

@@ -26,7 +26,7 @@ struct AnalyzeExec {
   int64_t total = -1;  // the remote's reported total, -1: none
   bool reports_total = true;  // every list endpoint read reports a total
   int64_t requests = 0;
-  ~AnalyzeExec() { merge_stats(config.server, stats); }
+  ~AnalyzeExec() { merge_stats(config, stats); }
 };
 
 // The plan of a read without conditions, or false when the table has none
@@ -66,7 +66,7 @@ int acquire_sample(Relation relation, int elevel, HeapTuple* rows, int targrows,
     std::vector<bool> needed;
     if (!plain_plan(*d->table, &plan, &needed)) return;
     x.session = std::make_unique<Session>(*d->api, x.config, http_client(), rate_limiter(x.config, *d->api),
-                                          &x.stats, backend_hooks(x.config));
+                                          &x.stats, backend_hooks(x.config, &x.stats));
     for (int e : plan.endpoints)
       if (d->table->reads[e].shape == Shape::List && d->table->reads[e].paging.total_path.empty())
         x.reports_total = false;

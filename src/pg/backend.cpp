@@ -19,7 +19,7 @@ HttpClient& http_client() {
   return client;
 }
 
-void merge_stats(const std::string& server, const ServerStats& add) { stats_add(server, add); }
+void merge_stats(const Config& cfg, const ServerStats& stats) { stats_flush(cfg, stats, true); }
 
 RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
   // One budget for every backend when the library is preloaded.
@@ -41,12 +41,24 @@ RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
   return e.limiter.get();
 }
 
-HttpHooks backend_hooks(const Config& cfg) {
+HttpHooks backend_hooks(const Config& cfg, const ServerStats* stats) {
   HttpHooks h;
   h.should_abort = [] { return interrupt_pending(); };
-  // The request log and the server's last error (ops.cpp); the wait event
-  // while the client blocks on the network or on a due time.
-  h.on_attempt = [server = cfg.server](const HttpAttempt& a) { attempt_finished(server, a); };
+  // The request log, the server's last error and its statistics after every
+  // request; commerce_fdw_activity() (ops.cpp); the wait event while the
+  // client blocks on the network or on a due time.
+  auto source = std::make_shared<Config>();
+  source->server = cfg.server;
+  source->server_id = cfg.server_id;
+  source->relname = cfg.relname;
+  h.on_attempt = [source, stats](const HttpAttempt& a) {
+    attempt_finished(*source, stats, a);
+    if (stats) stats_flush(*source, *stats, false);
+  };
+  h.on_phase = [source, stats](const HttpRequest& req, HttpPhase phase) {
+    request_phase(*source, req, phase);
+    if (stats && phase != HttpPhase::Sending) stats_flush(*source, *stats, false);
+  };
   h.on_block = [](bool start) { network_wait(start); };
   // A statement announces its first long wait only: one NOTICE saying how
   // long and why, not one per request of a long scan.

@@ -29,7 +29,7 @@ struct ScanExec {
   int wait_fd = -1;  // async: this scan's descriptor for the client's wait set
   ~ScanExec() {
     if (wait_fd >= 0) close(wait_fd);
-    merge_stats(config.server, stats);
+    merge_stats(config, stats);
   }
 };
 
@@ -184,7 +184,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
     x->config = make_config(d, user_options, userid, umid);
     x->plan = ScanPlan::deserialize(plan_text);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
-                                           &x->stats, backend_hooks(x->config));
+                                           &x->stats, backend_hooks(x->config, &x->stats));
     owned->object = x.release();
   });
   if (!ok) raise_captured();

@@ -330,11 +330,16 @@ Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
   };
   int n = 0;
   Row* rows = nullptr;
+  // Entries of dropped databases and servers go first; other databases' rows
+  // only for superusers and pg_read_all_stats members, whatever the SQL grants.
+  stats_reclaim();
+  const bool other_databases = may_read_all_stats();
   const bool ok = guarded([&] {
     const std::vector<StatsRow> all = stats_rows();
     rows = static_cast<Row*>(palloc_extended(sizeof(Row) * (all.size() + 1), MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO));
     if (!rows) throw std::bad_alloc();
     for (const StatsRow& s : all) {
+      if (!other_databases && s.database != MyDatabaseId) continue;
       Row& r = rows[n];
       r.database = s.database;
       r.server = pstrdup_nothrow(s.server);
@@ -369,10 +374,11 @@ Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
   return (Datum)0;
 }
 
-// Clears the statistics: every backend's when preloaded (EXECUTE is
-// superuser-only unless granted), else the calling backend's.
+// Clears the statistics: every backend's when preloaded (superusers, or a
+// role granted EXECUTE while PUBLIC may not execute it: check_may_reset),
+// else the calling backend's.
 Datum commerce_fdw_stats_reset(PG_FUNCTION_ARGS) {
-  (void)fcinfo;
+  check_may_reset(fcinfo->flinfo->fn_oid);
   stats_reset();
   PG_RETURN_VOID();
 }

@@ -24,7 +24,7 @@ struct ModifyExec {
   std::unique_ptr<Session> session;
   std::unique_ptr<Writer> writer;
   Row returned;
-  ~ModifyExec() { merge_stats(config.server, stats); }
+  ~ModifyExec() { merge_stats(config, stats); }
 };
 
 struct ModifyState {
@@ -350,7 +350,7 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
     auto x = std::make_unique<ModifyExec>();
     x->config = make_config(d, user_options, userid, umid);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
-                                           &x->stats, backend_hooks(x->config));
+                                           &x->stats, backend_hooks(x->config, &x->stats));
     std::vector<std::string> cols(changed, changed + nchanged);
     const int batch = x->config.batch_size > 0 ? x->config.batch_size : 1 << 30;
     x->writer = std::make_unique<Writer>(*x->session, *d->table, rule, batch, returning, cols);

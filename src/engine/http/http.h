@@ -25,6 +25,7 @@ struct HttpRequest {
   std::string body;                  // sent when non-empty (or for POST/PUT)
   bool idempotent = true;            // may be retried after it may have reached the server
   std::string display;               // "GET /inventory?page=2": what errors and EXPLAIN show; no secrets
+  bool login = false;                // a login (activity views show it as such)
 };
 
 struct HttpResponse {
@@ -54,6 +55,7 @@ struct HttpStats {
   int64_t http_429 = 0;
   double rate_wait_ms = 0;    // time spent waiting for the rate limiter or Retry-After
   int64_t bytes_received = 0;
+  int64_t cancelled = 0;      // requests under way when the statement was cancelled
 };
 
 // One finished attempt of a request, as reported to HttpHooks::on_attempt.
@@ -65,6 +67,15 @@ struct HttpAttempt {
   int64_t bytes = 0;            // response body bytes received
   const char* error = nullptr;  // libcurl's reason for a transport failure, else nullptr
   bool will_retry = false;      // the client sends the request again
+  bool cancelled = false;       // cut short: the statement was cancelled while it was in flight
+};
+
+// Where a request of a batch stands, as reported to HttpHooks::on_phase.
+enum class HttpPhase {
+  RateLimit,  // waiting for the rate budget before an attempt
+  Sending,    // an attempt is in flight
+  RetryWait,  // waiting before a retry (backoff or Retry-After)
+  Done,       // answered, failed or abandoned: no longer under way
 };
 
 struct HttpHooks {
@@ -78,6 +89,10 @@ struct HttpHooks {
   // Called with true before the client blocks waiting for the network or for
   // a due time (rate limit, backoff, Retry-After), and with false after.
   std::function<void(bool)> on_block;
+  // Called when a request changes phase (activity views); may be empty. Every
+  // request reported in another phase is reported Done once it is no longer
+  // under way, also when its batch is dropped or throws.
+  std::function<void(const HttpRequest&, HttpPhase)> on_phase;
 };
 
 // Which failures are retried: 429 (after Retry-After, or backoff), 502, 503,

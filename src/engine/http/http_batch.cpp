@@ -59,6 +59,9 @@ HttpClient::Impl::Batch::Batch(Impl& client, const HttpRequest* reqs, size_t cou
 }
 
 HttpClient::Impl::Batch::~Batch() {
+  if (hooks_.on_phase)
+    for (const auto& t : active_)
+      if (!t->finished) hooks_.on_phase(*t->req, HttpPhase::Done);
   active_.clear();  // abandons the attempts in flight
   client_.live.erase(std::find(client_.live.begin(), client_.live.end(), this));
 }
@@ -76,7 +79,25 @@ std::vector<HttpResponse> HttpClient::Impl::Batch::run() {
 bool HttpClient::Impl::Batch::step() {
   if (error_) std::rethrow_exception(error_);
   if (done_ == count_) return true;
-  if (hooks_.should_abort && hooks_.should_abort()) throw Cancelled();
+  if (hooks_.should_abort && hooks_.should_abort()) {
+    // The requests under way are cut short: counted, and those in flight reported.
+    const double now = monotonic_ms();
+    for (const auto& t : active_) {
+      if (t->finished) continue;
+      ++stats_.cancelled;
+      if (t->in_flight() && hooks_.on_attempt) {
+        HttpAttempt a;
+        a.req = t->req;
+        a.attempt = t->attempt;
+        a.ms = now - t->attempt_started_ms;
+        a.bytes = static_cast<int64_t>(t->response.body.size());
+        a.error = "cancelled";
+        a.cancelled = true;
+        hooks_.on_attempt(a);
+      }
+    }
+    throw Cancelled();
+  }
   admit();
   start_due();
   int running = 0;
@@ -137,6 +158,7 @@ void HttpClient::Impl::Batch::start_due() {
       if (wait > 0) {
         announce_wait(wait, "rate limit");
         t->not_before_ms = now + wait;
+        if (hooks_.on_phase) hooks_.on_phase(*t->req, HttpPhase::RateLimit);
         continue;
       }
     }
@@ -151,6 +173,7 @@ void HttpClient::Impl::Batch::start(Transfer& t, double now) {
   ++t.attempt;
   ++stats_.requests;
   t.attempt_started_ms = now;
+  if (hooks_.on_phase) hooks_.on_phase(*t.req, HttpPhase::Sending);
 }
 
 // An attempt is over: schedule the next one, store the final response, or throw.
@@ -235,6 +258,7 @@ void HttpClient::Impl::Batch::retry_at(Transfer& t, double when) {
   ++stats_.retries;
   t.not_before_ms = when;
   t.slot_booked = false;
+  if (hooks_.on_phase) hooks_.on_phase(*t.req, HttpPhase::RetryWait);
 }
 
 void HttpClient::Impl::Batch::finish(Transfer& t, long status, double now) {
@@ -247,6 +271,7 @@ void HttpClient::Impl::Batch::finish(Transfer& t, long status, double now) {
   if (status < 200 || status >= 300) ++stats_.errors;  // a 1xx or 3xx is no success either
   t.finished = true;
   ++done_;
+  if (hooks_.on_phase) hooks_.on_phase(*t.req, HttpPhase::Done);
 }
 
 // reached: the last attempt may have reached the server (see may_have_reached_server).
