@@ -115,6 +115,24 @@ END $$;
 RESET client_min_messages;
 SELECT count(*) AS entries_of_dropped_servers FROM commerce_fdw_stats() WHERE server LIKE 'stats_s%';
 SELECT servers < :stats_max AS room_again FROM commerce_fdw_stats_info();
+-- What the counters mean: errors are requests that finally failed, retries the attempts sent again,
+-- cancelled the requests cut short by a cancel or statement_timeout; last_error names final failures only.
+SELECT commerce_fdw_stats_reset();
+-- 503, 503, then 200: two retries, no error, no last error
+\! $SIMCTL fault --api glance --method GET --path-prefix /inventory/21 --status 503 --count 2
+SELECT id FROM slow_inventory WHERE id = 21;
+SELECT server, requests, errors, retries, last_error FROM commerce_fdw_stats() WHERE server = 'stats_slow';
+-- four failed attempts (max_retries 3): one error, three retries, and the last error says so
+\! $SIMCTL fault --api glance --method GET --path-prefix /inventory/22 --status 503 --count 4
+SELECT id FROM slow_inventory WHERE id = 22;
+SELECT server, requests, errors, retries, last_error FROM commerce_fdw_stats() WHERE server = 'stats_slow';
+-- a request cut by statement_timeout: cancelled, not an error
+\! $SIMCTL fault --api glance --method GET --path-prefix /inventory/23 --latency-ms 3000 --count 1
+SET statement_timeout = '500ms';
+SELECT id FROM slow_inventory WHERE id = 23;
+RESET statement_timeout;
+SELECT s.server, s.requests, s.errors, s.retries, d.cancelled
+FROM commerce_fdw_stats() s JOIN commerce_fdw_stats_detail() d USING (database, server) WHERE server = 'stats_slow';
 SET client_min_messages = warning;
 DROP SERVER stats_slow CASCADE;
 RESET client_min_messages;

@@ -317,8 +317,12 @@ void activity_own(ActSlot* a) {
 // ---------------------------------------------------------------------------
 // Request log
 
+// Interrupts are held meanwhile: ereport() checks for them after a LOG line,
+// and a cancel taken there would be dropped with the error instead of being
+// raised by the statement (with its own message: statement timeout, ...).
 void log_safely(const char* line) noexcept {
   MemoryContext oldcxt = CurrentMemoryContext;
+  HOLD_INTERRUPTS();
   PG_TRY();
   {
     ereport(LOG, (errmsg_internal("%s", line), errhidestmt(true), errhidecontext(true)));
@@ -329,6 +333,7 @@ void log_safely(const char* line) noexcept {
     FlushErrorState();
   }
   PG_END_TRY();
+  RESUME_INTERRUPTS();
 }
 
 // The current database's name, looked up once (its OID if the lookup fails).
