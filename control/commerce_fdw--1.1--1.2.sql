@@ -72,3 +72,32 @@ REVOKE ALL ON FUNCTION commerce_fdw_activity() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION commerce_fdw_activity() TO pg_read_all_stats;
 
 -- (end of the operations part)
+
+
+-- The response cache (cache_ttl_ms): shared by every backend when preloaded.
+CREATE FUNCTION commerce_fdw_cache_reset(server name DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION commerce_fdw_cache_info(
+    OUT server text,
+    OUT entries bigint,
+    OUT bytes bigint,
+    OUT hits bigint,
+    OUT misses bigint,
+    OUT evictions bigint,
+    OUT database name)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME'
+LANGUAGE C STRICT VOLATILE;
+
+COMMENT ON FUNCTION commerce_fdw_cache_reset(name) IS
+  'Clears the cached answers (cache_ttl_ms) and cache counters of a foreign server, of every server when NULL; for every backend when commerce_fdw is in shared_preload_libraries, else the calling backend only.';
+COMMENT ON FUNCTION commerce_fdw_cache_info() IS
+  'Per foreign server: cached answers (cache_ttl_ms), their bytes, hits, misses and evictions. Every backend when commerce_fdw is in shared_preload_libraries, else the calling backend only.';
+
+-- As for the statistics: monitoring roles read, a reset is for superusers unless granted.
+REVOKE ALL ON FUNCTION commerce_fdw_cache_reset(name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION commerce_fdw_cache_info() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION commerce_fdw_cache_info() TO pg_read_all_stats;

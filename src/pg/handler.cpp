@@ -15,6 +15,7 @@
 #include "pg/ops.h"
 #include "pg/plan.h"
 #include "pg/shared_budget.h"
+#include "pg/shared_cache.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -48,6 +49,7 @@ static ProcessUtility_hook_type prev_process_utility = nullptr;
 // each backend keeps its own. The utility hook comments the tables IMPORT
 // FOREIGN SCHEMA creates (the library is loaded before the import runs them).
 void _PG_init(void) {
+  shared_cache_init();  // first: its setting must exist before ops_init() reserves the prefix
   ops_init();
   shared_budgets_init();
   prev_process_utility = ProcessUtility_hook;

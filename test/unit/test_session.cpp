@@ -208,57 +208,6 @@ TEST_F(SessionTest, TheCacheKeepsNoErrorAnswer) {
 }
 
 // ---------------------------------------------------------------------------
-// The response cache's bounds
-
-TEST(ResponseCacheTest, AnEntryIsReusedWithinItsTtlAndDroppedAfter) {
-  ResponseCache c;
-  c.put("a", 1000, 500, 200, "body");
-  ASSERT_NE(c.find("a", 1400, 500), nullptr);
-  EXPECT_EQ(c.find("a", 1400, 500)->body, "body");
-  EXPECT_EQ(c.find("a", 1400, 100), nullptr);  // too old for a shorter TTL, still kept
-  EXPECT_EQ(c.size(), 1u);
-  EXPECT_EQ(c.find("a", 1501, 500), nullptr);  // expired: dropped
-  EXPECT_EQ(c.size(), 0u);
-  EXPECT_EQ(c.bytes(), 0u);
-}
-
-TEST(ResponseCacheTest, ExpiredEntriesAreSweptWhenOthersAreStored) {
-  ResponseCache c;
-  for (int i = 0; i < 50; ++i) c.put("old" + std::to_string(i), 0, 100, 200, "x");
-  EXPECT_EQ(c.size(), 50u);
-  c.put("new", 5000, 100, 200, "y");  // never looked up again, the old ones go anyway
-  EXPECT_EQ(c.size(), 1u);
-  EXPECT_NE(c.find("new", 5000, 100), nullptr);
-}
-
-TEST(ResponseCacheTest, TheOldestEntriesGoPastTheEntryCap) {
-  ResponseCache c(3, 1 << 20);
-  for (int i = 0; i < 5; ++i) c.put("k" + std::to_string(i), 100 + i, 60000, 200, "v");
-  EXPECT_EQ(c.size(), 3u);
-  EXPECT_EQ(c.find("k0", 200, 60000), nullptr);
-  EXPECT_EQ(c.find("k1", 200, 60000), nullptr);
-  EXPECT_NE(c.find("k4", 200, 60000), nullptr);
-  c.put("k2", 300, 60000, 200, "again");  // replacing an entry makes it the newest
-  c.put("k5", 301, 60000, 200, "v");
-  EXPECT_EQ(c.find("k3", 302, 60000), nullptr);
-  EXPECT_NE(c.find("k2", 302, 60000), nullptr);
-}
-
-TEST(ResponseCacheTest, TheOldestEntriesGoPastTheByteCapAndAHugeAnswerIsNotKept) {
-  ResponseCache c(1000, 100);  // bytes of keys and bodies
-  c.put("a", 0, 60000, 200, std::string(40, 'x'));
-  c.put("b", 1, 60000, 200, std::string(40, 'x'));
-  EXPECT_EQ(c.bytes(), 82u);
-  c.put("c", 2, 60000, 200, std::string(40, 'x'));
-  EXPECT_EQ(c.find("a", 3, 60000), nullptr);
-  EXPECT_NE(c.find("c", 3, 60000), nullptr);
-  EXPECT_LE(c.bytes(), 100u);
-  c.put("huge", 4, 60000, 200, std::string(200, 'x'));
-  EXPECT_EQ(c.find("huge", 5, 60000), nullptr);
-  EXPECT_NE(c.find("c", 5, 60000), nullptr);  // nothing was evicted for it
-}
-
-// ---------------------------------------------------------------------------
 // Writer: constant members of request bodies
 
 Table shop_table() {

@@ -40,58 +40,6 @@ std::unordered_map<std::string, std::string>& login_states() {
 
 }  // namespace
 
-ResponseCache& response_cache() {
-  static ResponseCache cache;
-  return cache;
-}
-
-void ResponseCache::erase(Map::iterator it) {
-  bytes_ -= it->first.size() + it->second.entry.body.size();
-  order_.erase(it->second.order);
-  entries_.erase(it);
-}
-
-void ResponseCache::sweep(double now_ms) {
-  if (now_ms < next_sweep_ms_) return;
-  next_sweep_ms_ = now_ms + 1000;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    auto next = std::next(it);
-    if (it->second.entry.expires_ms < now_ms) erase(it);
-    it = next;
-  }
-}
-
-const ResponseCache::Entry* ResponseCache::find(const std::string& key, double now_ms, double ttl_ms) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return nullptr;
-  const Entry& e = it->second.entry;
-  if (e.expires_ms < now_ms) {
-    erase(it);
-    return nullptr;
-  }
-  return now_ms - e.at_ms <= ttl_ms ? &e : nullptr;
-}
-
-void ResponseCache::put(const std::string& key, double now_ms, double ttl_ms, long status, std::string body) {
-  sweep(now_ms);
-  if (auto it = entries_.find(key); it != entries_.end()) erase(it);
-  const size_t size = key.size() + body.size();
-  if (size > max_bytes_ || max_entries_ == 0) return;
-  while (!order_.empty() && (entries_.size() + 1 > max_entries_ || bytes_ + size > max_bytes_))
-    erase(entries_.find(order_.front()));
-  order_.push_back(key);
-  Slot& slot = entries_[key];
-  slot.entry = Entry{now_ms, now_ms + ttl_ms, status, std::move(body)};
-  slot.order = std::prev(order_.end());
-  bytes_ += size;
-}
-
-void ResponseCache::clear() {
-  entries_.clear();
-  order_.clear();
-  bytes_ = 0;
-}
-
 Session::Session(const Api& api, Config config, HttpClient& client, RateLimiter* limiter,
                  ServerStats* stats, HttpHooks hooks)
     : api_(api), config_(std::move(config)), client_(client), limiter_(limiter), stats_(stats),
@@ -213,6 +161,8 @@ struct Session::Prepared {
   std::vector<ApiResult> out;
   std::vector<HttpRequest> todo;  // what goes to the server
   std::vector<size_t> todo_index; // the request each is for
+  std::vector<uint64_t> tickets;  // per todo: the cache's ticket to store its answer (0: none)
+  bool writes = false;            // a request that is no GET is among todo
 };
 
 class Session::Pending {
@@ -228,54 +178,84 @@ Error Session::named(const Error& e) const {
   return e.with_message(api_.name + " " + e.what());
 }
 
+CacheKey Session::cache_key(const std::string& url) const {
+  CacheKey k;
+  k.server_id = config_.server_id;
+  k.user_mapping_id = config_.user_mapping_id;
+  k.account = account_fingerprint(config_.secrets);
+  k.url = url;
+  return k;
+}
+
+void Session::writes_done(const Prepared& p) noexcept {
+  if (p.writes) response_cache().drop_server(config_.server_id);
+}
+
 void Session::prepare(const std::vector<ApiRequest>& reqs, Prepared* p) {
   p->out.resize(reqs.size());
   const double now = monotonic_ms();
-  auto& cache = response_cache();
+  AnswerCache& cache = response_cache();
   for (size_t i = 0; i < reqs.size(); ++i) {
     HttpRequest h = to_http(reqs[i]);
-    if (config_.cache_ttl_ms > 0 && h.method == "GET") {
-      if (const ResponseCache::Entry* e = cache.find(h.url + '\n' + config_.user, now, double(config_.cache_ttl_ms))) {
-        HttpResponse cached;
-        cached.status = e->status;
-        cached.body = e->body;
+    uint64_t ticket = 0;
+    if (h.method != "GET") {
+      // Every write drops the server's cached answers before it goes (and
+      // again once it is answered: writes_done), for every backend sharing them.
+      if (!p->writes) cache.drop_server(config_.server_id);
+      p->writes = true;
+    } else if (config_.cache_ttl_ms > 0) {
+      HttpResponse cached;
+      if (cache.find(cache_key(h.url), config_.server, now, double(config_.cache_ttl_ms), &cached.status,
+                     &cached.body, &ticket)) {
         p->out[i] = finish(reqs[i], std::move(cached));
         continue;
       }
     }
     p->todo.push_back(std::move(h));
     p->todo_index.push_back(i);
+    p->tickets.push_back(ticket);
   }
 }
 
 std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {
   Prepared p;
-  prepare(reqs, &p);
-  if (p.todo.empty()) return std::move(p.out);
-  std::vector<HttpResponse> resps;
   try {
-    resps = client_.perform(p.todo, std::max(1, config_.max_concurrency), config_.http, limiter_, hooks_,
-                            &stats_->http);
-  } catch (const Error& e) {
-    throw named(e);
+    prepare(reqs, &p);
+    if (p.todo.empty()) return std::move(p.out);
+    std::vector<HttpResponse> resps;
+    try {
+      resps = client_.perform(p.todo, std::max(1, config_.max_concurrency), config_.http, limiter_, hooks_,
+                              &stats_->http);
+    } catch (const Error& e) {
+      throw named(e);
+    }
+    complete(reqs, &p, std::move(resps));
+  } catch (...) {
+    writes_done(p);  // a failed write may have been applied
+    throw;
   }
-  complete(reqs, &p, std::move(resps));
+  writes_done(p);
   return std::move(p.out);
 }
 
 std::shared_ptr<Session::Pending> Session::start_many(const std::vector<ApiRequest>& reqs) {
   auto p = std::make_shared<Pending>();
   p->reqs = reqs;
-  prepare(p->reqs, &p->prepared);
-  if (p->prepared.todo.empty()) {
-    p->ready = true;
-    return p;
-  }
   try {
-    p->http = client_.start(p->prepared.todo, std::max(1, config_.max_concurrency), config_.http, limiter_, hooks_,
-                            &stats_->http);
-  } catch (const Error& e) {
-    throw named(e);
+    prepare(p->reqs, &p->prepared);
+    if (p->prepared.todo.empty()) {
+      p->ready = true;
+      return p;
+    }
+    try {
+      p->http = client_.start(p->prepared.todo, std::max(1, config_.max_concurrency), config_.http, limiter_,
+                              hooks_, &stats_->http);
+    } catch (const Error& e) {
+      throw named(e);
+    }
+  } catch (...) {
+    writes_done(p->prepared);
+    throw;
   }
   return p;
 }
@@ -285,14 +265,25 @@ bool Session::poll(Pending& p) {
   try {
     p.ready = client_.progress(*p.http);
   } catch (const Error& e) {
+    writes_done(p.prepared);
     throw named(e);
+  } catch (...) {
+    writes_done(p.prepared);
+    throw;
   }
   return p.ready;
 }
 
 std::vector<ApiResult> Session::finish_many(Pending& p) {
-  if (p.http) complete(p.reqs, &p.prepared, client_.take(*p.http));
+  try {
+    if (p.http) complete(p.reqs, &p.prepared, client_.take(*p.http));
+  } catch (...) {
+    p.http.reset();
+    writes_done(p.prepared);
+    throw;
+  }
   p.http.reset();
+  writes_done(p.prepared);
   return std::move(p.prepared.out);
 }
 
@@ -300,15 +291,15 @@ void Session::complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::ve
   std::vector<ApiResult>& out = p->out;
   const std::vector<HttpRequest>& todo = p->todo;
   const std::vector<size_t>& todo_index = p->todo_index;
-  auto& cache = response_cache();
+  AnswerCache& cache = response_cache();
   bool logged_in_again = false;
   for (size_t k = 0; k < resps.size(); ++k) {
     const size_t i = todo_index[k];
     HttpResponse& resp = resps[k];
-    const bool cacheable = config_.cache_ttl_ms > 0 && todo[k].method == "GET";
+    const bool cacheable = config_.cache_ttl_ms > 0 && todo[k].method == "GET" && p->tickets[k] != 0;
     std::string body = cacheable ? resp.body : std::string();
     long status = resp.status;
-    std::string key = todo[k].url + '\n' + config_.user;
+    std::string url = todo[k].url;
     bool expired = false;
     out[i] = finish(reqs[i], std::move(resp), &expired);
     if (expired) {
@@ -317,7 +308,7 @@ void Session::complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::ve
       if (!logged_in_again) api_.forget_login(*this);
       logged_in_again = true;
       HttpRequest h = to_http(reqs[i]);
-      key = h.url + '\n' + config_.user;
+      url = h.url;
       HttpResponse again = send_raw(std::move(h));
       body = cacheable ? again.body : std::string();
       status = again.status;
@@ -325,7 +316,8 @@ void Session::complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::ve
     }
     // Only answers that carried no error are reused.
     if (cacheable && !out[i].not_found)
-      cache.put(key, monotonic_ms(), double(config_.cache_ttl_ms), status, std::move(body));
+      cache.put(cache_key(url), config_.server, p->tickets[k], monotonic_ms(), double(config_.cache_ttl_ms), status,
+                body);
   }
 }
 

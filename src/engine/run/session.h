@@ -6,7 +6,6 @@
 // names, and parses JSON bodies.
 #pragma once
 
-#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +15,7 @@
 #include "engine/error.h"
 #include "engine/http/http.h"
 #include "engine/json/json.h"
+#include "engine/run/cache.h"
 #include "engine/wire/url.h"
 
 namespace cfdw {
@@ -88,6 +88,11 @@ class Session {
   void prepare(const std::vector<ApiRequest>& reqs, Prepared* p);
   Error named(const Error& e) const;
   void complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::vector<HttpResponse> resps);
+  // The cache key of a request to this server's account.
+  CacheKey cache_key(const std::string& url) const;
+  // After a batch with writes (whatever its outcome): the server's cached
+  // answers go again, those stored while the writes were under way included.
+  void writes_done(const Prepared& p) noexcept;
 
   const Api& api_;
   Config config_;
@@ -96,56 +101,6 @@ class Session {
   ServerStats* stats_;
   HttpHooks hooks_;
 };
-
-// Identical GET answers reused within cache_ttl_ms, one store per backend.
-// Bounded: an entry is dropped once its TTL has passed (when it is looked up,
-// and by a sweep of the whole store at most once a second), and past
-// max_entries or max_bytes (bodies and keys) the oldest entries go first; an
-// answer larger than max_bytes is not kept at all.
-class ResponseCache {
- public:
-  static constexpr size_t kMaxEntries = 1000;
-  static constexpr size_t kMaxBytes = 32 << 20;
-
-  struct Entry {
-    double at_ms = 0;       // when it was stored (monotonic_ms)
-    double expires_ms = 0;  // at_ms + the TTL it was stored with
-    long status = 0;
-    std::string body;
-  };
-
-  explicit ResponseCache(size_t max_entries = kMaxEntries, size_t max_bytes = kMaxBytes)
-      : max_entries_(max_entries), max_bytes_(max_bytes) {}
-
-  // The entry for `key` stored at most ttl_ms before `now_ms`, else nullptr
-  // (an expired entry is dropped). Valid until the next put() or clear().
-  const Entry* find(const std::string& key, double now_ms, double ttl_ms);
-  // Stores (or replaces) the answer for `key`, valid for ttl_ms.
-  void put(const std::string& key, double now_ms, double ttl_ms, long status, std::string body);
-  void clear();
-
-  size_t size() const { return entries_.size(); }
-  size_t bytes() const { return bytes_; }
-
- private:
-  struct Slot {
-    Entry entry;
-    std::list<std::string>::iterator order;  // its place in order_
-  };
-  using Map = std::map<std::string, Slot>;
-  void erase(Map::iterator it);
-  void sweep(double now_ms);
-
-  size_t max_entries_;
-  size_t max_bytes_;
-  Map entries_;
-  std::list<std::string> order_;  // keys, oldest first
-  size_t bytes_ = 0;
-  double next_sweep_ms_ = 0;
-};
-
-// The backend's response cache.
-ResponseCache& response_cache();
 
 // Maps an HTTP status to the contract's SQLSTATE.
 const char* sqlstate_for_status(long status);
