@@ -64,6 +64,15 @@ bool refuse(const char* name, const char* value, unsigned place, OptionProblem* 
 
 void validate_options(List* options, Oid catalog) {
   const unsigned place = place_of(catalog);
+  // Only a superuser names a secret file: the file is read by the server's
+  // operating system user, so whoever names it would use whatever secrets
+  // any file in commerce_fdw.secret_dir holds (as postgres_fdw keeps
+  // password_required to superusers). Checked again at use (secrets.cpp).
+  if (place == kOnMapping && option_value(options, kSecretFileOption) && !superuser())
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("only a superuser may set option \"%s\" of a user mapping", kSecretFileOption),
+                    errdetail("A secret file is read by the database server's operating system user."),
+                    errhint("Ask a superuser to create the user mapping, or give the secrets inline.")));
   ListCell* lc;
   foreach (lc, options) {
     DefElem* def = static_cast<DefElem*>(lfirst(lc));
