@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of commerce_fdw: the engine's unit tests (CTest), the same
 # under AddressSanitizer + UndefinedBehaviorSanitizer, the fuzz targets for a
-# bounded time, the simulator's own tests, then the pg_regress suite against a
-# throwaway cluster and the bundled simulator.
+# bounded time, the simulator's own tests, then the pg_regress suite and the
+# documentation's SQL examples against a throwaway cluster and the bundled simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -41,4 +41,9 @@ if ! make -s installcheck; then
   [ -f regression.diffs ] && head -c 20000 regression.diffs
   exit 1
 fi
+
+# Every ```sql block of README.md and docs/*.md, page by page against the
+# same cluster and simulator (test/docs/run_docs.py says how blocks are marked).
+echo "== documentation examples"
+python3 test/docs/run_docs.py
 echo "all tests passed"

@@ -28,6 +28,7 @@
 
 #include "engine/error.h"
 #include "engine/http/http.h"
+#include "engine/version.h"
 #include "engine/http/ratelimit.h"
 #include "loopback_server.h"
 
@@ -221,7 +222,7 @@ TEST_F(HttpClientTest, GetReturnsBodyAndLowerCasedHeaders) {
   EXPECT_EQ(got.target, "/items?page=2");
   EXPECT_EQ(got.headers.at("x-api-key"), "k1");
   EXPECT_EQ(got.headers.at("accept"), "application/json");
-  EXPECT_EQ(got.headers.at("user-agent"), "commerce_fdw/1.0");
+  EXPECT_EQ(got.headers.at("user-agent"), std::string("commerce_fdw/") + kVersion);
   EXPECT_TRUE(got.headers.count("accept-encoding"));
   EXPECT_FALSE(got.headers.count("expect"));
 

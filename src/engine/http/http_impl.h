@@ -18,11 +18,12 @@
 
 #include "engine/error.h"
 #include "engine/http/http.h"
+#include "engine/version.h"
 
 namespace cfdw {
 namespace http_impl {
 
-constexpr const char* kUserAgent = "commerce_fdw/1.0";
+constexpr const char* kUserAgent = "commerce_fdw/" CFDW_VERSION;
 constexpr int kPollSliceMs = 50;         // longest time between two should_abort() calls
 constexpr double kAnnounceWaitMs = 1000; // longer waits are reported through Hooks::on_wait
 constexpr double kMaxBackoffMs = 10000;
