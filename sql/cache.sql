@@ -123,7 +123,11 @@ ALTER SERVER glance OPTIONS (ADD cache_ttl_ms '60000');  -- answers live one min
 SELECT id, quantity FROM glance_inventory WHERE id = 7;
 UPDATE glance_inventory SET quantity = quantity + 7 WHERE id = 7;
 SELECT id, quantity FROM glance_inventory WHERE id = 7;
+\o /dev/null
 SELECT server, entries, bytes, hits, misses, evictions, database FROM commerce_fdw_cache_info();
+\o
+SELECT server, entries, bytes > 0 AS has_bytes, hits, misses, evictions, database = current_database() AS this_database
+FROM commerce_fdw_cache_info();
 SELECT commerce_fdw_cache_reset('glance');  -- one server's answers and counters
 SELECT commerce_fdw_cache_reset();          -- every server's
 \! $SIMCTL log --clear

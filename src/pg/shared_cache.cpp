@@ -12,6 +12,7 @@
 // (copying an answer out) releases the lock on the way out.
 #include "pg/shared_cache.h"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <string>
