@@ -29,9 +29,15 @@ SELECT count(*) FROM gcommerce_products WHERE category_ids @> '{8211}';
 SELECT product_id, main_category, category_tree FROM gcommerce_products WHERE category_tree = 8211 AND amount >= 200
 ORDER BY product_id;
 \! $SIMCTL log --clear
--- order_id = / IN: the products of those orders (order_ids), one request series per order; each row names the
--- order it was found for, as the order's items do
+-- order_id = / IN: the products of those orders (order_ids, "Comma-separated list of order IDs"): one request
+-- for the whole list; a single order is echoed in order_id, several read NULL (the answer does not say which
+-- order a product was found in), and the condition is the API's (not rechecked against that NULL)
 SELECT order_id, product_id, product_code FROM gcommerce_products WHERE order_id IN (1001, 1002) ORDER BY 1, 2;
+\! $SIMCTL log --clear
+SELECT order_id, product_id, product_code FROM gcommerce_products WHERE order_id = 1001 ORDER BY 1, 2;
+\! $SIMCTL log --clear
+EXPLAIN (VERBOSE, COSTS OFF) SELECT product_id FROM gcommerce_products WHERE order_id IN (1, 13, 24);
+SELECT count(*) FROM gcommerce_products WHERE order_id IN (1, 13, 24);
 \! $SIMCTL log --clear
 SELECT order_id, product_id, product_code FROM gcommerce_order_items WHERE order_id IN (1001, 1002) ORDER BY 1, 2;
 \! $SIMCTL log-clear
@@ -92,3 +98,41 @@ SELECT shipment_id FROM gcommerce_shipments ORDER BY shipment_id DESC LIMIT 2;
 -- purchase orders: ORDER BY created_at -> sort_by=date
 SELECT purchase_order_id, created_at FROM gcommerce_purchase_orders ORDER BY created_at DESC LIMIT 2;
 \! $SIMCTL log --clear
+-- 509 "Bandwidth Limit Exceeded -- The requests-per-hour limitations for the API have been reached": a read
+-- fails naming the hourly limit, with a HINT (when to retry, how to spread jobs); it is not retried
+\! $SIMCTL fault --api gcommerce --status 509
+SELECT count(*) FROM gcommerce_categories;
+\echo :LAST_ERROR_SQLSTATE
+\! $SIMCTL log --clear --status
+-- a write refused with 509 did not run: its row is "not applied" (not unknown), and the order is unchanged
+SELECT status FROM gcommerce_orders WHERE order_id = 1001;
+\! $SIMCTL fault --api gcommerce --method PUT --status 509
+UPDATE gcommerce_orders SET status = 'C' WHERE order_id = 1001;
+\echo :LAST_ERROR_SQLSTATE
+\! $SIMCTL log --clear --status
+SELECT status FROM gcommerce_orders WHERE order_id = 1001;
+\! $SIMCTL log-clear
+-- 413 "more objects than the allowed maximum": the message names the page size sent, the HINT the option
+\! $SIMCTL config gcommerce.page_cap 50
+SELECT max(product) FROM gcommerce_products WHERE amount >= 0;
+\echo :LAST_ERROR_SQLSTATE
+\! $SIMCTL log --clear
+ALTER FOREIGN TABLE gcommerce_products OPTIONS (ADD page_size '50');
+SELECT max(product) FROM gcommerce_products WHERE amount >= 0;
+\! $SIMCTL log-clear
+ALTER FOREIGN TABLE gcommerce_products OPTIONS (DROP page_size);
+\! $SIMCTL config gcommerce.page_cap 100
+-- rate_limit_per_hour paces requests ahead of the hourly limit: 1800 an hour is one request every 2 s, slower
+-- than this server's rate_limit_per_minute (0: none), so 3 requests wait about 4 s
+\getenv sim_url SIM_URL
+\set gcommerce_url :sim_url /gcommerce
+CREATE SERVER gc_hourly FOREIGN DATA WRAPPER commerce_fdw
+  OPTIONS (api 'gcommerce', base_url :'gcommerce_url', rate_limit_per_minute '0', rate_limit_per_hour '1800');
+CREATE USER MAPPING FOR CURRENT_USER SERVER gc_hourly OPTIONS (email 'vendor@example.com', api_key 'gcommerce-test-key');
+CREATE FOREIGN TABLE hourly_products (product_id bigint, product text) SERVER gc_hourly OPTIONS (resource 'products');
+SELECT commerce_fdw_stats_reset();
+SELECT product_id FROM hourly_products WHERE product_id IN (217001, 217002, 217003) ORDER BY product_id;
+SELECT server, requests, rate_limit_wait_ms >= 3500 AS paced FROM commerce_fdw_stats() WHERE server = 'gc_hourly';
+\! $SIMCTL log --clear
+ALTER SERVER gc_hourly OPTIONS (SET rate_limit_per_hour '-1');
+DROP SERVER gc_hourly CASCADE;

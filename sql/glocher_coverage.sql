@@ -31,8 +31,32 @@ SELECT name, image_url, image_data, delete_image FROM glocher_stock WHERE id = 1
 UPDATE glocher_stock SET delete_image = true WHERE id = 10002;
 \! $SIMCTL log --clear
 \! $SIMCTL state glocher stock --id 10002 | grep -o '"_imageUrl":[^,]*'
--- cart lists: the documentation gives them no page parameter, so none is sent (one request a list)
+-- cart lists come 1000 a page and are paged like getStock (page=1, then on until a short page)
 SELECT status, count(*) FROM glocher_carts GROUP BY status ORDER BY status;
 \! $SIMCTL log --clear
 SELECT id, status FROM glocher_carts WHERE status = 'pending' ORDER BY id LIMIT 2;
 \! $SIMCTL log --clear
+-- 1,100 completed carts: page 1 (1000 carts, count 1100 is the total), page 2 (100): none is cut
+\! $SIMCTL config glocher.extra_completed_carts 1090
+SELECT count(*) FROM glocher_carts WHERE status = 'completed';
+\! $SIMCTL log --clear
+SELECT count(*), count(DISTINCT id), min(id), max(id) FROM glocher_carts WHERE status = 'completed';
+\! $SIMCTL log-clear
+-- an API that ignores page answers the first page again: the scan fails loudly, naming what it could not read
+\! $SIMCTL config glocher.cart_pages ignored
+SELECT count(*) FROM glocher_carts WHERE status = 'completed';
+\echo :LAST_ERROR_SQLSTATE
+\! $SIMCTL log --clear
+-- a list within one page is one request, as before
+SELECT count(*) FROM glocher_carts WHERE status = 'pending';
+\! $SIMCTL log --clear
+\! $SIMCTL config glocher.cart_pages honored
+-- 2,000: the second page is full, but count (2000, a total) ends the listing there: no third request
+\! $SIMCTL config glocher.extra_completed_carts 1990
+SELECT count(*) FROM glocher_carts WHERE status = 'completed';
+\! $SIMCTL log --clear
+-- an INSERT carrying an existing id is an update of that product (updateStock: "If valid ID providet, the
+-- product will be updated"): a name is not needed then
+INSERT INTO glocher_stock (id, price, weight, qty) VALUES (10005, 2.5, 0.3, 7) RETURNING id, name, price, qty;
+\! $SIMCTL log --clear
+\! $SIMCTL state glocher stock --id 10005 | grep -o '"\(name\|price\|qty\)":[^,]*'

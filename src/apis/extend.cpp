@@ -8,6 +8,8 @@
 // {<name>List: [...], paginationInfo{currentPage,totalPages,pageSize,totalResources}}
 // paged by pageNumber. Errors are {"Message": "..."} (read by Api::error_message).
 // See docs/extend.md for what each table pushes down and what each write calls.
+#include <algorithm>
+
 #include "apis/apis.h"
 #include "apis/declare.h"
 #include "engine/wire/url.h"
@@ -114,6 +116,13 @@ Table product_availability() {
   return t;
 }
 
+// A column only the single-object endpoint returns, never written.
+Column detail_ro(std::string name, ColType type, std::string path) {
+  Column c = detail(std::move(name), type, std::move(path));
+  c.flags |= unsigned(ColumnFlag::kReadOnly);
+  return c;
+}
+
 // A bound the remote applies on a column its rows lack (the product list
 // carries no change date): PostgreSQL does not recheck it against NULL.
 Binding remote_bound(Binding b) {
@@ -142,14 +151,33 @@ Table products() {
       col("warehouse", ColType::Text, "warehouse|productData.warehouse"),
       // Only Products/{id} has it; list rows read NULL (the list's date bounds are the remote's alone).
       col("changed_at", ColType::TimestampTz, "productDates.changedDate|productData.productDates.changedDate"),
+      col("statistical_category1", ColType::Text, "statisticalCategory1|productData.statisticalCategory1"),
+      col("statistical_category2", ColType::Text, "statisticalCategory2|productData.statisticalCategory2"),
+      col("statistical_category3", ColType::Text, "statisticalCategory3|productData.statisticalCategory3"),
+      // The single product's data ("then call the GET single product to fetch all data"): fetched per
+      // product only when a query reads them.
+      detail("description", ColType::Text, "productData.productDescription"),
+      detail("enabled", ColType::Bool, "productData.enabled"),
+      detail("annulled", ColType::Bool, "productData.annulled"),
+      detail("changed_by", ColType::Text, "productDates.changedBy"),
+      detail("external_changed_date", ColType::TimestampTz, "productDates.externalChangedDate"),
+      // Filters of the list that are no field of a list item: they echo their = condition.
+      col("supplier_number", ColType::Text, "", ColumnFlag::kEcho),
+      col("supplier_product_number", ColType::Text, "", ColumnFlag::kEcho),
       raw(),
   };
+  Endpoint by_number = one("by number", "/Products/{product_number}", "product_number");
+  by_number.has_detail = true;
   t.reads = {
-      one("by number", "/Products/{product_number}", "product_number"),
+      by_number,
       offset_list("/Products", {loose_eq("name", "productName"), query_eq("warehouse", "warehouse"),
+                                query_eq("supply_mode", "supplyMode"),
+                                query_eq("supplier_number", "supplierNumber"),
+                                query_eq("supplier_product_number", "supplierProductNumber"),
                                 remote_bound(changed_since("changed_at", "modifiedDateFrom")),
                                 remote_bound(upper("changed_at", "modifiedDateTo", Format::IsoSeconds))}),
   };
+  t.detail = "by number";
   t.no_delete_reason = "products are read-only through the API";
   t.est_rows = 5000;
   return t;
@@ -215,13 +243,34 @@ Table customers() {
       col("credit_limit_currency", ColType::Text, "creditLimitCurrency"),
       col("invoice_email", ColType::Text, "invoiceEmail"),
       col("changed_at", ColType::TimestampTz, "changeDate", ColumnFlag::kReadOnly),
+      // The single customer's master data beyond the list item (Customers/{id}, which the guide says to
+      // call after the list): fetched per customer only when a query reads them.
+      detail_ro("invoice_address", ColType::Text, "invoiceAddress1"),
+      detail_ro("invoice_postal_code", ColType::Text, "invoicePostalCode"),
+      detail_ro("invoice_city", ColType::Text, "invoiceCity"),
+      detail_ro("country_code", ColType::Text, "countryCode"),
+      detail_ro("vat_number", ColType::Text, "vatNumber"),
+      detail_ro("payment_terms", ColType::Text, "paymentTerms"),
+      detail_ro("delivery_terms", ColType::Text, "deliveryTerms"),
+      detail_ro("customer_group", ColType::Text, "customerGroup"),
+      detail_ro("language_code", ColType::Text, "languageCode"),
+      detail_ro("blocked", ColType::Bool, "blocked"),
       raw(),
   };
-  t.reads = {numbered_list("/Customers", "customerList",
+  // customer_number = x: the single customer (a point lookup, 404 = no row), as the guide says.
+  Endpoint by_number = one("by number", "/Customers/{customer_number}", "customer_number");
+  by_number.has_detail = true;
+  t.reads = {by_number,
+             numbered_list("/Customers", "customerList",
                            {query_in("customer_number", "customerNumber"), loose_eq("name", "name"),
                             loose_eq("email", "email2"), changed_since("changed_at", "changedAfterDate")})};
+  t.detail = "by number";
   t.key = {"customer_number"};
-  const auto result = returning_all(t);
+  Table listed = t;  // RETURNING: what the write answers carry (the list item's fields)
+  listed.columns.erase(std::remove_if(listed.columns.begin(), listed.columns.end(),
+                                      [](const Column& c) { return c.has(ColumnFlag::kDetail); }),
+                       listed.columns.end());
+  const auto result = returning_all(listed);
   // The body carries the columns under the names the list answers with.
   t.writes = {
       keyed({"customer_number"}, insert("create", "POST", "/Customers", {}, "", result)),
@@ -245,8 +294,11 @@ Table customer_orders() {
       col("order_number_external", ColType::Text, "orderNumberExternal|orderHeader.orderNumberExternal"),
       col("order_type", ColType::Text, "orderType|orderHeader.orderType"),
       col("order_status", ColType::Text, "orderStatus|orderHeader.orderStatus", ColumnFlag::kReadOnly),
-      // Set by the ERP: the documented POST body has no order date.
+      // Set by the ERP: the documented POST body has no order date. The API sends a date-time with its
+      // offset (2026-10-01T10:01:00+00:00): order_date is its day, as the interface fixes, and
+      // order_datetime the whole moment.
       col("order_date", ColType::Date, "orderDate|orderHeader.orderDate", ColumnFlag::kReadOnly),
+      col("order_datetime", ColType::TimestampTz, "orderDate|orderHeader.orderDate", ColumnFlag::kReadOnly),
       col("asked_delivery_date", ColType::Date, "askedDeliveryDate|orderHeader.askedDeliveryDate"),
       col("customer_number", ColType::Text, "customerNumber|orderHeader.customerNumber"),
       col("customer_name", ColType::Text, "customerName", ColumnFlag::kReadOnly),
@@ -256,6 +308,9 @@ Table customer_orders() {
       detail("partial_delivery", ColType::Bool, "orderHeader.partialDelivery"),
       detail("freight_free", ColType::Bool, "orderHeader.freightFree"),
       detail("order_rows", ColType::Jsonb, "orderRows"),
+      // What the ERP shipped (the details the guide fetches with CustomerOrders/{id} after an order hook);
+      // one row per shipment in extend_customer_order_shipments.
+      detail_ro("shipments", ColType::Jsonb, "shipments"),
       raw(),
   };
   // orderDate is a date-time in the ERP's own time zone: the bounds widen by a
@@ -264,13 +319,16 @@ Table customer_orders() {
   Binding from = lower("order_date", "orderDateFrom", Format::IsoDayBefore);
   Binding to = upper("order_date", "orderDateTo", Format::IsoDayAfter);
   from.exact = to.exact = false;
+  Binding from_moment = lower("order_datetime", "orderDateFrom", Format::IsoDayBefore);
+  Binding to_moment = upper("order_datetime", "orderDateTo", Format::IsoDayAfter);
+  from_moment.exact = to_moment.exact = false;
   Endpoint by_number = one("by number", "/CustomerOrders/{order_number}", "order_number");
   by_number.has_detail = true;
   t.reads = {
       by_number,
       offset_list("/CustomerOrders",
                   {query_in("order_number_external", "orderNumberExternal"), query_in("order_status", "orderStatus"),
-                   query_in("customer_number", "customerNumber"), from, to,
+                   query_in("customer_number", "customerNumber"), from, to, from_moment, to_moment,
                    changed_since("changed_at", "modifiedDateFrom")}),
   };
   t.detail = "by number";
@@ -287,7 +345,8 @@ Table customer_orders() {
              "",
              {{"order_number", "orderHeader.orderNumber"}, {"order_number_external", "orderHeader.orderNumberExternal"},
               {"order_type", "orderHeader.orderType"}, {"order_status", "orderHeader.orderStatus"},
-              {"order_date", "orderHeader.orderDate"}, {"asked_delivery_date", "orderHeader.askedDeliveryDate"},
+              {"order_date", "orderHeader.orderDate"}, {"order_datetime", "orderHeader.orderDate"},
+              {"asked_delivery_date", "orderHeader.askedDeliveryDate"},
               {"customer_number", "orderHeader.customerNumber"}, {"partial_delivery", "orderHeader.partialDelivery"},
               {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}})),
   };
@@ -295,6 +354,35 @@ Table customer_orders() {
   t.conflict = conflict_lookup("order_number_external", "list");
   t.no_delete_reason = "orders are cancelled in the ERP; the API cannot delete them";
   t.est_rows = 5000;
+  return t;
+}
+
+// The shipments of one order, from CustomerOrders/{id} (the guide: after an
+// order hook, fetch the order "to fetch all details about the shipment").
+Table customer_order_shipments() {
+  Table t;
+  t.name = "customer_order_shipments";
+  t.columns = {
+      // The shipments do not repeat their order: it comes from the condition.
+      col("order_number", ColType::Text, "orderNumber", ColumnFlag::kFill),
+      col("shipment_number", ColType::Text, "shipmentNumber"),
+      col("shipped_at", ColType::TimestampTz, "shippedDate"),
+      col("carrier", ColType::Text, "carrier"),
+      col("tracking_number", ColType::Text, "trackingNumber"),
+      col("tracking_url", ColType::Text, "trackingUrl"),
+      col("warehouse", ColType::Text, "warehouse"),
+      col("rows", ColType::Jsonb, "rows"),
+      raw(),
+  };
+  t.reads = {endpoint("order", "GET", "/CustomerOrders/{order_number}", "shipments", Shape::List,
+                      {path_eq("order_number", "order_number")})};
+  t.required = {"order_number"};
+  t.required_hint =
+      "Shipments are read per order: add WHERE order_number = '...' (or IN (...)), or join on order_number, as "
+      "in extend_customer_orders o JOIN extend_customer_order_shipments s ON s.order_number = o.order_number; "
+      "each order is one request.";
+  t.no_delete_reason = "shipments are read-only through the API";
+  t.est_rows = 100;
   return t;
 }
 
@@ -308,7 +396,7 @@ class Extend : public Api {
     default_burst = 10;
     default_concurrency = 4;
     tables = {product_prices(), product_availability(), products(), warehouse_stock_levels(), customers(),
-              customer_orders()};
+              customer_orders(), customer_order_shipments()};
   }
 
   // {"Message": ...} and, from the stock-level requests, {"Message", "Information"}: both are shown.

@@ -11,6 +11,7 @@
 // See docs/gcommerce.md for what each table pushes down and what each write calls.
 #include "apis/apis.h"
 #include "apis/declare.h"
+#include "engine/run/session.h"
 #include "engine/wire/url.h"
 
 namespace cfdw {
@@ -23,6 +24,9 @@ using namespace declare;
 // thousand products is read in a few dozen requests, small enough to stay
 // clear of the API's "more objects than the allowed maximum" answer (413).
 constexpr int kPageSize = 100;
+// order_ids takes a comma-separated list of no documented length: 100 ids a
+// request keep the URL short.
+constexpr int kOrderIds = 100;
 // products_bulk: "Only 1,000 products can be updated at a time."
 constexpr int kBulkMax = 1000;
 
@@ -238,10 +242,17 @@ Table products() {
   tree.extra = {{"subcats", "Y"}};
   Binding free = query_eq("free_shipping", "free_shipping");
   free.format = Format::BoolYN;
+  // order_ids: "Comma-separated list of order IDs" (1,13,24): an IN list is
+  // one request, up to kOrderIds orders. Its rows do not say which order they
+  // were found in (order_id echoes a single order, else reads NULL), so the
+  // condition is the API's to apply and is not rechecked.
+  Binding orders = query_in("order_id", "order_ids");
+  orders.chunk = kOrderIds;
+  orders.join = ",";
+  orders.authoritative = true;
   for (auto& b : std::vector<Binding>{lower("amount", "amount_from"), upper("amount", "amount_to"),
                                       lower("price", "price_from"), upper("price", "price_to"), in_category,
-                                      main_category, tree, query_in("status", "status"), free,
-                                      query_in("order_id", "order_ids")})
+                                      main_category, tree, query_in("status", "status"), free, orders})
     bindings.push_back(b);
   Endpoint all = list("products", bindings);
   sort_by(all, {{"product", "product"}, {"price", "price"}, {"product_code", "code"}, {"amount", "amount"},
@@ -533,6 +544,44 @@ class GCommerce : public Api {
   void authenticate(Session& session, HttpRequest& req) const override {
     const auto& s = session.config().secrets;
     req.headers.push_back("Authorization: Basic " + base64_encode(s.at("email") + ":" + s.at("api_key")));
+  }
+
+  // The seed's error table: "509 Bandwidth Limit Exceeded -- The
+  // requests-per-hour limitations for the API have been reached" (a refusal:
+  // the request did not run), and "413 Request Entity Too Large -- The client
+  // requests more objects than the allowed maximum is".
+  bool status_note(long status, const ApiRequest& req, const Config& cfg, StatusNote* note) const override {
+    if (status == 509) {
+      const long per_hour = long(cfg.rate_limit_per_hour);
+      note->message = "the API's requests-per-hour limit was reached" +
+                      (per_hour > 0 ? " (rate_limit_per_hour is " + std::to_string(per_hour) + ")"
+                                    : std::string(" (rate_limit_per_hour is not set)"));
+      note->hint =
+          "G-Commerce counts requests per hour besides the 10 a minute: retry after the hour's window has passed "
+          "(within the next hour), spread scheduled jobs over the hour instead of running them together, and set "
+          "rate_limit_per_hour on server \"" + cfg.server + "\" below the account's hourly limit so that requests "
+          "are paced ahead of it.";
+      note->refused = true;
+      return true;
+    }
+    if (status == 413) {
+      for (const auto& [name, value] : req.query.items())
+        if (name == "items_per_page") {
+          note->message = "the page size sent was items_per_page=" + value;
+          note->hint = "Lower the page_size option of the foreign table \"" + cfg.relname + "\" or server \"" +
+                       cfg.server + "\" below " + value + ".";
+          note->refused = true;
+          return true;
+        }
+      if (!req.body.empty()) {
+        note->message = "the request carried more objects than the API allows";
+        note->hint = "Lower the batch_size option of the foreign table \"" + cfg.relname + "\" or server \"" +
+                     cfg.server + "\".";
+        note->refused = true;
+        return true;
+      }
+    }
+    return false;
   }
 };
 

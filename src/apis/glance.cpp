@@ -259,6 +259,9 @@ Table documents() {
       col("client_name", ColType::Text, "client.name"),
       col("client_email", ColType::Text, "client.email"),
       col("client_tax_id", ColType::Text, "client.taxId"),
+      // The client's type (MURSHE, COMPANY, PATOOR) in the create body's client{}: the type of a client
+      // the document creates. Documents read back carry it only where the API returns it.
+      col("client_type", ColType::Text, "client.type"),
       col("identify_client_by", ColType::Text, "identifyClientBy"),
       col("products", ColType::Jsonb, "products"),
       col("payments", ColType::Jsonb, "payments"),
@@ -290,6 +293,7 @@ Table documents() {
       insert("create", "POST", "/documents/create/{type}",
              {field("clientId", "client_id"), field("client.name", "client_name"),
               field("client.email", "client_email"), field("client.taxId", "client_tax_id"),
+              field("client.type", "client_type"),
               field("identifyClientBy", "identify_client_by"), field("products", "products", kRequired),
               field("payments", "payments"), field("date", "date"), field("notes", "notes"),
               field("sendToClient", "send_to_client")},

@@ -18,7 +18,7 @@ namespace {
 
 using namespace declare;
 
-// The documented page size of getStock (and of the cart lists, which take no page); no parameter sets it.
+// The documented page size of getStock and the cart lists; no parameter sets it.
 constexpr int kPage = 1000;
 // updateStock documents no limit; one request a page's worth of products.
 constexpr int kStockBatch = 1000;
@@ -29,11 +29,14 @@ Endpoint list(const std::string& name, const std::string& path, Pages pages) {
   Endpoint e = endpoint(name, "GET", path, "data", Shape::List, {});
   e.fixed = {{"id", "{shop_id}"}};
   if (pages == kPaged) {
-    // `count` is not documented clearly enough to be a total: a short page ends the list.
+    // `page` = 1, 2, ... until a short page. `count` ("number of products in
+    // the list") may be the whole list's or the page's: larger than its page,
+    // it is the total and the listing stops there.
     e.paging.style = PagingStyle::PageSize;
     e.paging.page_param = "page";
     e.paging.first_page = 1;
     e.paging.max_size = kPage;
+    e.paging.count_path = "count";
   }
   return e;
 }
@@ -175,9 +178,12 @@ Table stock() {
   };
   // A new product needs a name ("optional on update only"): checked before
   // any request, so one nameless row does not fail a whole batch remotely.
+  // An INSERT carrying an id is an update of that product (updateStock: "If
+  // valid ID providet, the product will be updated"): no name needed then.
   WriteRule create =
       keyed({"external_id"}, batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result)));
   create.not_null = {"name"};
+  create.not_null_unless = "id";
   t.writes = {
       create,
       batched(update("updateStock",
@@ -222,10 +228,12 @@ Table carts() {
   };
   // The three lists partition the carts by status and are read together; a
   // status condition picks the lists that can hold it.
-  // The cart lists take only the shop and the token: the docs show no page
-  // parameter for them (unlike getStock), so one request reads a list.
+  // The cart lists come "1000 per page" and answer `page` and `count` as
+  // getStock does: they are paged like it, so no cart beyond the first 1000 is
+  // cut (an API ignoring `page` repeats the page: the scan fails, naming the
+  // carts it could not read).
   auto by_status = [](const std::string& path, std::vector<std::string> statuses) {
-    Endpoint e = list(path.substr(1), path, kOnePage);
+    Endpoint e = list(path.substr(1), path, kPaged);
     e.group = 1;
     e.part_column = "status";
     e.part_values = std::move(statuses);

@@ -8,6 +8,7 @@
 
 #include "apis/apis.h"
 #include "engine/wire/url.h"
+#include "engine/http/ratelimit.h"
 #include "pg/options.h"
 
 namespace cfdw::pg {
@@ -50,7 +51,14 @@ std::vector<OptionDef> make_common() {
       whole("page_size", 1, kBoth, [](Config& c, const std::string& v) { c.page_size = std::atoi(v.c_str()); }),
       whole("batch_size", 1, kBoth, [](Config& c, const std::string& v) { c.batch_size = std::atoi(v.c_str()); }),
       whole("rate_limit_per_minute", 0, kOnServer,
-            [](Config& c, const std::string& v) { c.rate_limit_per_minute = std::atof(v.c_str()); }),
+            [](Config& c, const std::string& v) {
+              c.rate_limit_per_minute = combined_per_minute(std::atof(v.c_str()), c.rate_limit_per_hour);
+            }),
+      whole("rate_limit_per_hour", 0, kOnServer,
+            [](Config& c, const std::string& v) {
+              c.rate_limit_per_hour = std::atof(v.c_str());
+              c.rate_limit_per_minute = combined_per_minute(c.rate_limit_per_minute, c.rate_limit_per_hour);
+            }),
       whole("max_concurrency", 1, kBoth,
             [](Config& c, const std::string& v) { c.max_concurrency = std::atoi(v.c_str()); }),
       whole("max_retries", 0, kBoth, [](Config& c, const std::string& v) { c.http.max_retries = std::atoi(v.c_str()); }),

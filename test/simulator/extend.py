@@ -26,6 +26,20 @@ Seed data (the same for every seed; see README.md for the facts tests use):
   ``Products/{id}`` has ``productDates.changedDate``); products whose number
   is even have warehouse GBG, the others MAIN; every product has one GTIN
   ``735000000<n:04>``, made in SE (every fourth: CN);
+* product list items carry ``statisticalCategory1..3`` (noun, variant,
+  "Outlet" for every tenth product); ``Products/{id}`` adds
+  ``productData.productDescription``, ``enabled`` (false for ART-1039),
+  ``annulled``, ``productDates.changedBy`` ("erp") and ``externalChangedDate``
+  (every fifth product) and one supplier ``SUP-<n mod 3 + 1>`` /
+  ``S<n mod 3 + 1>-<n:04>`` in ``productSuppliers``; the list takes
+  ``supplyMode``, ``supplierNumber`` and ``supplierProductNumber``;
+* ``Customers/{id}`` adds to the list item: ``invoiceAddress1``,
+  ``invoicePostalCode``, ``invoiceCity``, ``countryCode``, ``vatNumber``,
+  ``paymentTerms``, ``deliveryTerms``, ``customerGroup``, ``languageCode``,
+  ``blocked`` (true for 10012);
+* ``CustomerOrders/{id}`` carries ``shipments`` (empty until the ERP ships;
+  a PartiallyDelivered or Terminated seed order has one: number ``SH-<order>-1``, shipped the day after
+  the order, PostNord, tracking number and URL, its rows);
 * warehouse stock levels: MAIN holds every product (customer product number
   ``WDG-<n:03>``, the webshop's SKU; balance 10 n), GBG the even ones (5 n),
   MMO none.
@@ -198,8 +212,12 @@ class ExtendAPI(SimAPI):
                 "productUnit": "st", "cost": cost, "currency": "SEK", "countryOfOrigin": "CN" if n % 4 == 0 else "SE",
                 "supplyMode": "Warehouse", "manufacturer": "Nordform", "manufacturerProductNumber": "NF-%d" % (500 + n),
                 "gtinNumberList": ["735000000%04d" % n], "warehouse": "GBG" if n % 2 == 0 else "MAIN",
-                "statisticalCategory1": NOUNS[(n - 1) % len(NOUNS)], "enabled": True, "modifiedDate": iso(modified),
-                "_n": n}
+                "statisticalCategory1": NOUNS[(n - 1) % len(NOUNS)],
+                "statisticalCategory2": VARIANTS[(n - 1) // len(NOUNS) % len(VARIANTS)],
+                "statisticalCategory3": "Outlet" if n % 10 == 0 else None,
+                "enabled": n != 39, "modifiedDate": iso(modified),
+                "_n": n, "_description": "%s, %s" % (name, "made in China" if n % 4 == 0 else "made in Sweden"),
+                "_supplierNumber": "SUP-%d" % (n % 3 + 1), "_supplierProductNumber": "S%d-%04d" % (n % 3 + 1, n)}
 
     def _seed_availability(self, rng):
         rows = []
@@ -276,7 +294,29 @@ class ExtendAPI(SimAPI):
             "partialDelivery": True,
             "freightFree": False,
             "_rows": rows,
+            "_shipments": self._seed_shipments(n, ordered_at, rows),
         }
+
+    @staticmethod
+    def _seed_shipments(n, ordered_at, rows):
+        """What the ERP shipped of a seed order (the details the guide fetches
+        with CustomerOrders/{id} after an order hook): a partly delivered order
+        its first row, a terminated one every row, in one shipment."""
+        status = SEED_STATUSES[n % 5]
+        if status not in ("PartiallyDelivered", "Terminated"):
+            return []
+        shipped = rows[:1] if status == "PartiallyDelivered" else rows
+        number = "00370730%010d" % (100000 + n)
+        return [{
+            "shipmentNumber": "SH-%d-1" % (100000 + n),
+            "shippedDate": iso(ordered_at + datetime.timedelta(days=1, hours=3)),
+            "carrier": "PostNord",
+            "trackingNumber": number,
+            "trackingUrl": "https://tracking.postnord.com/se/?id=%s" % number,
+            "warehouse": "MAIN",
+            "rows": [{"position": r["position"], "productNumber": r["product"]["productNumber"],
+                      "quantity": r["salesData"]["quantity"]} for r in shipped],
+        }]
 
     # ------------------------------------------------------------- prices
 
@@ -442,7 +482,8 @@ class ExtendAPI(SimAPI):
     def list_products(self, req):
         rows = [self.products[k] for k in sorted(self.products)]
         for param, field in (("productNumber", "productNumber"), ("supplyMode", "supplyMode"),
-                             ("warehouse", "warehouse")):
+                             ("warehouse", "warehouse"), ("supplierNumber", "_supplierNumber"),
+                             ("supplierProductNumber", "_supplierProductNumber")):
             value = self.param(req, param)
             if value:
                 rows = [p for p in rows if p[field] == value]
@@ -463,7 +504,8 @@ class ExtendAPI(SimAPI):
         """A ProductListItem: no change date."""
         return {k: p[k] for k in ("productNumber", "productName", "createDate", "productUnit", "cost", "currency",
                                   "countryOfOrigin", "supplyMode", "manufacturer", "manufacturerProductNumber",
-                                  "gtinNumberList", "warehouse", "statisticalCategory1")}
+                                  "gtinNumberList", "warehouse", "statisticalCategory1", "statisticalCategory2",
+                                  "statisticalCategory3")}
 
     def get_product(self, req, id):
         p = self.products.get(id)
@@ -473,16 +515,22 @@ class ExtendAPI(SimAPI):
                  for r in self.availability if r["productNumber"] == id]
         return Response.json(200, {
             "productNumber": p["productNumber"],
-            "productData": {"productName": p["productName"], "productUnit": p["productUnit"], "cost": p["cost"],
+            "productData": {"productName": p["productName"], "productDescription": p["_description"],
+                            "productUnit": p["productUnit"], "cost": p["cost"],
                             "currency": p["currency"], "countryOfOrigin": p["countryOfOrigin"],
                             "supplyMode": p["supplyMode"], "enabled": p["enabled"], "annulled": False,
+                            "statisticalCategory1": p["statisticalCategory1"],
+                            "statisticalCategory2": p["statisticalCategory2"],
+                            "statisticalCategory3": p["statisticalCategory3"],
                             "manufacturer": p["manufacturer"],
                             "manufacturerProductNumber": p["manufacturerProductNumber"],
                             "gtinNumberList": p["gtinNumberList"], "warehouse": p["warehouse"]},
             "productDates": {"createdDate": p["createDate"], "changedDate": p["modifiedDate"],
-                             "changedBy": "erp", "externalChangedDate": None},
+                             "changedBy": "erp",
+                             "externalChangedDate": "2026-09-15T07:30:00+00:00" if p["_n"] % 5 == 0 else None},
             "productWarehouses": stock,
-            "productSuppliers": [],
+            "productSuppliers": [{"supplierNumber": p["_supplierNumber"],
+                                  "supplierProductNumber": p["_supplierProductNumber"]}],
         })
 
     # --------------------------------------------------------- stock levels
@@ -576,7 +624,27 @@ class ExtendAPI(SimAPI):
         return c
 
     def get_customer(self, req, id):
-        return Response.json(200, self._customer_item(self._customer(id)))
+        """The single customer: the list item's fields and the customer's
+        master data the list does not carry (invoice address, country, VAT
+        number, terms, group, language, blocked)."""
+        c = self._customer(id)
+        item = self._customer_item(c)
+        n = int(c["customerNumber"]) - 10000
+        company = not c["lastName"]
+        item.update({
+            "invoiceAddress1": c["deliveryAddress1"] if n % 2 else "Box %d" % (100 + n),
+            "invoicePostalCode": c["deliveryPostalCode"],
+            "invoiceCity": c["deliveryCity"],
+            "countryCode": "DE" if c["creditLimitCurrency"] == "EUR" and n == 2 else
+                           "FI" if c["creditLimitCurrency"] == "EUR" else "SE",
+            "vatNumber": "SE5566%02d%04d01" % (n, 1000 + n) if company and n <= 12 else None,
+            "paymentTerms": "30 days" if company else "Card",
+            "deliveryTerms": "DAP",
+            "customerGroup": "Retail" if company else "Consumer",
+            "languageCode": "sv" if c["creditLimitCurrency"] == "SEK" else "en",
+            "blocked": n == 12,
+        })
+        return Response.json(200, item)
 
     def _customer_fields(self, body, customer):
         for key in CUSTOMER_FIELDS:
@@ -648,7 +716,7 @@ class ExtendAPI(SimAPI):
     def _order_detail(o):
         header = {k: o[k] for k in ("orderNumber", "orderType", "orderNumberExternal", "orderDate", "orderStatus",
                                     "customerNumber", "askedDeliveryDate", "partialDelivery", "freightFree")}
-        return {"orderHeader": header, "orderRows": o["_rows"]}
+        return {"orderHeader": header, "orderRows": o["_rows"], "shipments": o.get("_shipments") or []}
 
     def list_orders(self, req):
         rows = [self.orders[k] for k in sorted(self.orders, key=int)]

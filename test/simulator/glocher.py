@@ -11,8 +11,11 @@ The documentation leaves some things open; the simulator decides them so:
 
 * ``count`` in a list answer is the number of rows in the whole list;
 * getShop's data has no ``id`` (the documentation lists none);
-* the cart lists take no ``page`` (the documentation gives them none): they
-  answer the first 1000 carts;
+* the cart lists come "1000 per page" and take ``page`` as getStock does
+  (``config glocher.cart_pages ignored``: they ignore it and answer the first
+  page whatever is asked, as an API might that documents no ``page`` for them);
+  ``config glocher.extra_completed_carts N`` adds N completed carts (ids 2001
+  on) to the seed's;
 * ``_imageData`` (a ``data:image/jpg;base64,`` URL) gives the product an
   image URL; ``_deleteImage`` true removes it;
 * a product or cart that does not exist (or belongs to another shop) is
@@ -110,6 +113,10 @@ class GlocherAPI(SimAPI):
         # 0: tokens never expire; N: a token answers N calls, then "Token expired"
         "token_ttl_requests": 0,
         "page_size": 1000,
+        # "honored": the cart lists take `page`; "ignored": they answer the first page whatever is asked
+        "cart_pages": "honored",
+        # completed carts added to the seed's (ids 2001 on)
+        "extra_completed_carts": 0,
     }
 
     # ------------------------------------------------------------------ seed
@@ -328,11 +335,13 @@ class GlocherAPI(SimAPI):
         except ValueError:
             raise Err((name, "Must be a number")) from None
 
-    def _first_page(self, rows):
-        """A cart list: the documentation gives these calls no page parameter,
-        so the answer is the first page (1000 carts) whatever is asked."""
-        size = self.cfg("page_size")
-        return self.ok(rows[:size], page=1, count=len(rows))
+    def _cart_page(self, params, rows):
+        """A cart list: paged like getStock, or (``cart_pages ignored``) the
+        first page whatever is asked."""
+        if self.cfg("cart_pages") == "ignored":
+            size = self.cfg("page_size")
+            return self.ok(rows[:size], page=1, count=len(rows))
+        return self._page(params, rows)
 
     def _page(self, params, rows):
         try:
@@ -389,19 +398,26 @@ class GlocherAPI(SimAPI):
         return self.ok(self.stock_view(self._product(params)))
 
     def _carts(self, statuses):
+        extra = int(self.cfg("extra_completed_carts") or 0)
+        have = sum(1 for k in self.carts if k >= 2001)
+        for n in range(have, extra):
+            cart = self._seed_cart(random.Random(n), 20 + n % 10)
+            cart.update({"id": 2001 + n, "package_id": "ABC-%06d" % (102001 + n),
+                         "billing_name": "Customer %d" % (2001 + n)})
+            self.carts[cart["id"]] = cart
         return [self.carts[k] for k in sorted(self.carts) if self.carts[k]["status"] in statuses]
 
     def call_getPendingCarts(self, params):
         self._shop(params, "id")
-        return self._first_page(self._carts(("pending",)))
+        return self._cart_page(params, self._carts(("pending",)))
 
     def call_getPaidCarts(self, params):
         self._shop(params, "id")
-        return self._first_page(self._carts(("paid", "cash")))
+        return self._cart_page(params, self._carts(("paid", "cash")))
 
     def call_getCompletedCarts(self, params):
         self._shop(params, "id")
-        return self._first_page(self._carts(("completed",)))
+        return self._cart_page(params, self._carts(("completed",)))
 
     def _cart(self, params):
         self._shop(params, "shop_id")

@@ -110,8 +110,15 @@ class ExtendReadTest(ExtendTestCase):
         self.assertEqual(status, 404)
         self.assertIn("Message", body)
         _, _, order = self.get("/CustomerOrders/100002")
-        self.assertEqual(set(order), {"orderHeader", "orderRows"})
+        self.assertEqual(set(order), {"orderHeader", "orderRows", "shipments"})  # PartiallyDelivered
         self.assertEqual(len(order["orderRows"]), 3)
+        self.assertEqual([r["position"] for r in order["shipments"][0]["rows"]], [1])
+        _, _, order = self.get("/CustomerOrders/100001")  # Reserved: nothing shipped
+        self.assertEqual(order["shipments"], [])
+        _, _, customer = self.get("/Customers/10012")
+        self.assertEqual((customer["blocked"], customer["customerGroup"]), (True, "Retail"))
+        _, _, rows = self.get("/Products?supplierNumber=SUP-2&supplyMode=Warehouse")
+        self.assertEqual(len(rows), 14)
 
     def test_order_filters(self):
         _, _, rows = self.get("/CustomerOrders?orderDateFrom=2026-10-15T00:00:00&orderDateTo=2026-10-31T23:59:59")

@@ -116,7 +116,17 @@ class ReadTest(GlocherTestCase):
         self.assertEqual(statuses("getPaidCarts"), (["cash", "paid"], 12))
         self.assertEqual(statuses("getCompletedCarts"), (["completed"], 10))
 
-    def test_cart_lists_take_no_page(self):
+    def test_cart_lists_come_1000_a_page(self):
+        self.sim.config.set("glocher.extra_completed_carts", 1090)
+        first = self.call("getCompletedCarts", {"id": 42, "page": 1, "token": self.token})[1]
+        second = self.call("getCompletedCarts", {"id": 42, "page": 2, "token": self.token})[1]
+        self.assertEqual((first["page"], len(first["data"]), first["count"]), (1, 1000, 1100))
+        self.assertEqual((second["page"], len(second["data"]), second["count"]), (2, 100, 1100))
+        ids = {c["id"] for c in first["data"] + second["data"]}
+        self.assertEqual(len(ids), 1100)
+
+    def test_cart_lists_may_ignore_the_page(self):
+        self.sim.config.set("glocher.cart_pages", "ignored")
         answer = self.call("getPaidCarts", {"id": 42, "page": 2, "token": self.token})[1]
         self.assertEqual((answer["page"], len(answer["data"])), (1, 12))
 

@@ -135,4 +135,13 @@ TEST(MonotonicMs, NeverGoesBackwards) {
 }
 
 }  // namespace
+TEST(CombinedRate, TheSlowerOfThePerMinuteAndPerHourBudgets) {
+  EXPECT_DOUBLE_EQ(combined_per_minute(10, 0), 10);   // no hourly budget
+  EXPECT_DOUBLE_EQ(combined_per_minute(10, 300), 5);  // 300 an hour: one request every 12 s
+  EXPECT_DOUBLE_EQ(combined_per_minute(10, 6000), 10);
+  EXPECT_DOUBLE_EQ(combined_per_minute(0, 120), 2);   // only the hourly budget
+  EXPECT_DOUBLE_EQ(combined_per_minute(combined_per_minute(10, 300), 300), 5);  // applied twice: the same
+  EXPECT_DOUBLE_EQ(interval_for(combined_per_minute(10, 300)), 12000);
+}
+
 }  // namespace cfdw

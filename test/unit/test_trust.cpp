@@ -329,7 +329,7 @@ TEST(CaFile, ASelfSignedServerIsRefusedWithoutItAndTrustedWithIt) {
 
 class TrustTest : public ::testing::Test {
  protected:
-  Session session(const std::string& api_name, const LoopbackServer& server) {
+  Session session(const std::string& api_name, const LoopbackServer& server, int page_size = 0) {
     static int sessions = 0;
     const Api* api = find_api(api_name);
     Config c = test_config(api_name, server.url(""));
@@ -339,6 +339,7 @@ class TrustTest : public ::testing::Test {
     c.max_concurrency = 1;
     c.http = options();
     c.relname = api_name + "_table";
+    c.page_size = page_size;
     return Session(*api, c, client, nullptr, &stats, HttpHooks());
   }
 
@@ -499,6 +500,99 @@ TEST_F(TrustTest, ARepeatedPageFails) {
   EXPECT_EQ(e.sqlstate(), sqlstate::kFdwError);
   EXPECT_EQ(std::string(e.what()), "glance GET /inventory?page=2&limit=2: the response repeats the previous page (2 rows)");
   EXPECT_EQ(server.requests(), 2);
+}
+
+// Glocher's cart lists: page = 1, 2, ... with `count` a total only when it
+// exceeds its page.
+std::string glocher_carts(long first, long n, long count) {
+  std::string rows;
+  for (long i = 0; i < n; ++i) rows += (i ? "," : "") + std::string("{\"id\":") + std::to_string(first + i) + "}";
+  return R"({"status":"OK","data":[)" + rows + R"(],"page":1,"count":)" + std::to_string(count) + "}";
+}
+long page_of(const std::string& target) {
+  const size_t at = target.find("page=");
+  return at == std::string::npos ? 1 : std::atol(target.c_str() + at + 5);
+}
+
+TEST_F(TrustTest, GlocherCartListsArePagedUntilTheirCount) {
+  LoopbackServer server([](const Received& r, int) {
+    if (r.target.rfind("/auth", 0) == 0) return respond(200, R"({"status":"OK","data":{"token":"T"}})");
+    const long page = page_of(r.target);  // 5 carts, 2 a page
+    return respond(200, glocher_carts(page * 2 - 1, page < 3 ? 2 : 1, 5));
+  });
+  Session s = session("glocher", server, 2);
+  EXPECT_EQ(scan(s, "carts", {{"status", "completed"}}).size(), 5u);
+  EXPECT_EQ(targets(server), (std::vector<std::string>{"POST /auth", "GET /getCompletedCarts?id=42&page=1&token=T",
+                                                       "GET /getCompletedCarts?id=42&page=2&token=T",
+                                                       "GET /getCompletedCarts?id=42&page=3&token=T"}));
+}
+
+TEST_F(TrustTest, GlocherCountIsATotalOnlyWhenLargerThanItsPage) {
+  // 4 carts, 2 a page: the second page is full, but count 4 ends the listing.
+  LoopbackServer server([](const Received& r, int) {
+    if (r.target.rfind("/auth", 0) == 0) return respond(200, R"({"status":"OK","data":{"token":"T"}})");
+    return respond(200, glocher_carts(page_of(r.target) * 2 - 1, 2, 4));
+  });
+  Session s = session("glocher", server, 2);
+  EXPECT_EQ(scan(s, "carts", {{"status", "completed"}}).size(), 4u);
+  EXPECT_EQ(server.requests(), 3);  // auth and two pages
+  // A count equal to its full page may be the page's own: the next page is asked for.
+  LoopbackServer pages([](const Received& r, int) {
+    if (r.target.rfind("/auth", 0) == 0) return respond(200, R"({"status":"OK","data":{"token":"T"}})");
+    const long page = page_of(r.target);
+    return respond(200, glocher_carts(page * 2 - 1, page < 3 ? 2 : 0, page < 3 ? 2 : 0));
+  });
+  Session s2 = session("glocher", pages, 2);
+  EXPECT_EQ(scan(s2, "carts", {{"status", "completed"}}).size(), 4u);
+  EXPECT_EQ(pages.requests(), 4);
+}
+
+TEST_F(TrustTest, AGlocherListIgnoringThePageFailsNamingTheRowsNotRead) {
+  LoopbackServer server([](const Received& r, int) {
+    if (r.target.rfind("/auth", 0) == 0) return respond(200, R"({"status":"OK","data":{"token":"T"}})");
+    return respond(200, glocher_carts(1, 2, 5));  // always the first page
+  });
+  Session s = session("glocher", server, 2);
+  const Error e = scan_error(s, "carts", {{"status", "completed"}});
+  EXPECT_EQ(e.sqlstate(), sqlstate::kFdwError);
+  EXPECT_EQ(std::string(e.what()),
+            "glocher GET /getCompletedCarts?id=42&page=2: the response repeats the previous page (2 rows); 3 of its 5 "
+            "rows could not be read");
+}
+
+TEST_F(TrustTest, GCommerce509IsARefusalNamingTheHourlyLimit) {
+  LoopbackServer server([](const Received&, int) {
+    return respond(509, R"({"message":"Bandwidth Limit Exceeded"})");
+  });
+  Session s = session("gcommerce", server);
+  ApiRequest put;
+  put.method = "PUT";
+  put.path = "/products/7";
+  put.body = R"({"price":"1"})";
+  put.idempotent = false;
+  try {
+    s.call(put);
+    ADD_FAILURE() << "expected cfdw::Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.effect(), RequestEffect::NotApplied);
+    EXPECT_EQ(std::string(e.what()),
+              "gcommerce PUT /products/7: HTTP 509: Bandwidth Limit Exceeded; the API's requests-per-hour limit was "
+              "reached (rate_limit_per_hour is not set)");
+    EXPECT_NE(e.hint().find("retry after the hour's window"), std::string::npos) << e.hint();
+    EXPECT_NE(e.hint().find("rate_limit_per_hour"), std::string::npos) << e.hint();
+  }
+  EXPECT_EQ(server.requests(), 1);  // not retried
+}
+
+TEST_F(TrustTest, GCommerce413NamesThePageSizeSent) {
+  LoopbackServer server([](const Received&, int) { return respond(413, R"({"message":"Request Entity Too Large"})"); });
+  Session s = session("gcommerce", server);
+  const Error e = scan_error(s, "categories");
+  EXPECT_EQ(std::string(e.what()),
+            "gcommerce GET /categories?page=1&items_per_page=100: HTTP 413: Request Entity Too Large; the page size "
+            "sent was items_per_page=100");
+  EXPECT_EQ(e.hint(), "Lower the page_size option of the foreign table \"gcommerce_table\" or server \"" +
+                          s.config().server + "\" below 100.");
 }
 
 TEST_F(TrustTest, AnEndlessListingStopsAtThePageCap) {

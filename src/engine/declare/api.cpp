@@ -73,4 +73,6 @@ bool Api::is_not_found(long status, const std::string&) const { return status ==
 
 void Api::forget_login(Session& session) const { session.login_state().clear(); }
 
+bool Api::status_note(long, const ApiRequest&, const Config&, StatusNote*) const { return false; }
+
 }  // namespace cfdw

@@ -15,6 +15,7 @@
 namespace cfdw {
 
 class Session;
+struct ApiRequest;
 
 // The effective options of one foreign table: server options, the table's
 // overriding them, and the user mapping's secrets.
@@ -30,7 +31,8 @@ struct Config {
   std::map<std::string, std::string> options;
   int page_size = 0;         // 0: the endpoint's documented maximum
   int batch_size = 0;        // 0: the write's documented maximum
-  double rate_limit_per_minute = 0;
+  double rate_limit_per_minute = 0;  // the pace: the slower of the per-minute and per-hour options
+  double rate_limit_per_hour = 0;    // 0: none
   int max_concurrency = 1;
   HttpOptions http;
   long cache_ttl_ms = 0;
@@ -121,6 +123,16 @@ class Api {
   virtual bool is_not_found(long status, const std::string& message) const;
   // Forgets cached logins for this session's server and user.
   virtual void forget_login(Session& session) const;
+
+  // What the API documents for an error status beyond its common meaning
+  // (G-Commerce 509: the requests-per-hour limit; 413: too many objects asked).
+  struct StatusNote {
+    std::string message;   // appended to the error message
+    std::string hint;      // the error's HINT (replaces the common one)
+    bool refused = false;  // the API refused the request before running it: a write is not applied
+  };
+  // True with *note set when the API documents `status`; the default: false.
+  virtual bool status_note(long status, const ApiRequest& req, const Config& cfg, StatusNote* note) const;
 };
 
 // The registered APIs (src/apis/registry.cpp), each resolved once by

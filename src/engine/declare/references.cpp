@@ -77,6 +77,7 @@ class Checker {
     for (const auto& [c, path] : w.returning) column(c, where + ": RETURNING");
     columns(w.key, where + ": the key");
     columns(w.not_null, where + ": not_null");
+    if (!w.not_null_unless.empty()) column(w.not_null_unless, where + ": not_null_unless");
     for (const auto& p : placeholders(w.path))
       if (!t_.column(p) && !is_option(p)) fail(where + ": {" + p + "} in its path is no column or option");
     if (!w.option.empty()) {

@@ -67,6 +67,9 @@ struct Binding {
   // Several values (IN): 0 = one request series per value; n > 0 = the
   // parameter repeated, n values a request.
   int chunk = 0;
+  // With a chunk: its values sent as one parameter, joined with this
+  // separator (order_ids=1,13,24); empty: the parameter repeated.
+  std::string join;
   // Fixed parameters sent along when this binding is used (q + pname=Y).
   std::vector<std::pair<std::string, std::string>> extra;
   // The remote applies the condition exactly (false: it returns a superset,
@@ -96,6 +99,9 @@ struct Paging {
   std::string total_path;   // rows in all pages ("pagination.total")
   std::string more_path;    // has-more flag ("pagination.hasMore")
   std::string pages_path;   // page count ("paginationInfo.totalPages")
+  // A count that may be the rows of the whole list or of the page (Glocher's
+  // `count`): a total only when it exceeds the rows of the page carrying it.
+  std::string count_path;
 };
 
 enum class Shape {
@@ -207,6 +213,9 @@ struct WriteRule {
   // INSERT: columns that must not be NULL, checked before any request
   // (SQLSTATE 23502, as a NOT NULL constraint would).
   std::vector<std::string> not_null;
+  // ... except in a row where this column is not NULL (Glocher: an item
+  // carrying an id updates that product, a name being optional then).
+  std::string not_null_unless;
 };
 
 // ON CONFLICT DO NOTHING: before inserting, look a row up by a column and skip

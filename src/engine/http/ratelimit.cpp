@@ -34,6 +34,12 @@ BudgetState fresh_budget() { return BudgetState{kLongAgo, kLongAgo}; }
 
 double interval_for(double per_minute) { return per_minute > 0 ? 60000.0 / per_minute : 0; }
 
+double combined_per_minute(double per_minute, double per_hour) {
+  if (per_hour <= 0) return per_minute;
+  const double hourly = per_hour / 60.0;
+  return per_minute > 0 && per_minute < hourly ? per_minute : hourly;
+}
+
 double budget_reserve(BudgetState& s, double interval_ms, double burst, double now_ms) {
   double send_at = std::max(now_ms, s.blocked_until_ms);
   if (interval_ms > 0) {

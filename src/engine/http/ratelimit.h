@@ -37,6 +37,9 @@ double budget_reserve(BudgetState& s, double interval_ms, double burst, double n
 void budget_observe(BudgetState& s, double now_ms, int64_t remaining, double reset_in_ms, double retry_after_ms);
 // The interval between requests of a per-minute rate (0 when unlimited).
 double interval_for(double per_minute);
+// The per-minute pace that keeps within both a per-minute and a per-hour
+// budget (0 = none for either): the slower of the two, evenly spread.
+double combined_per_minute(double per_minute, double per_hour);
 
 // A budget of per_minute requests spread evenly: one request every
 // 60000/per_minute ms, with bursts of up to `burst` requests (default: none).

@@ -235,7 +235,8 @@ std::string Writer::item_json(const Row& new_row, const Row& old_row, const std:
     return w_.kind != WriteKind::Update || w_.all_columns || required || column == w_.delta_column ||
            contains(changed_, column);
   };
-  if (w_.kind == WriteKind::Insert) {
+  const int unless = w_.not_null_unless.empty() ? -1 : table_.column_index(w_.not_null_unless);
+  if (w_.kind == WriteKind::Insert && !(unless >= 0 && value_of(unless))) {
     for (const auto& col : w_.not_null) {
       const int idx = table_.column_index(col);
       if (idx >= 0 && !value_of(idx))

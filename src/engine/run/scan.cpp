@@ -84,10 +84,16 @@ void Scan::guard_page(Series& s, const json::Value* rows, long n, const std::str
                     " pages per request series rather than page forever.");
   // The same rows as the page before: the remote ignores the page asked for.
   const uint64_t hash = n > 0 && rows ? rows->hash() : 0;
-  if (n > 0 && s.pages_seen > 1 && n == s.last_rows && hash == s.last_hash)
+  if (n > 0 && s.pages_seen > 1 && n == s.last_rows && hash == s.last_hash) {
+    // With a total, say how many rows the listing could not reach.
+    std::string unread;
+    if (s.total >= 0 && s.total > s.received - n)
+      unread = "; " + std::to_string(s.total - (s.received - n)) + " of its " + std::to_string(s.total) +
+               " rows could not be read";
     throw Error(sqlstate::kFdwError, api + ": the response repeats the previous page (" + std::to_string(n) +
-                                         " rows)",
+                                         " rows)" + unread,
                 "The remote paging cannot be trusted; the listing was stopped instead of paging forever.");
+  }
   s.last_hash = hash;
   s.last_rows = n;
   if (s.total >= 0 && s.received > s.total)
@@ -159,6 +165,12 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
     const json::Value* reported_total =
         ep.paging.total_path.empty() ? nullptr : json::get(root, ep.paging.total_path);
     if (reported_total) s.total = parse_total(reported_total);
+    if (!ep.paging.count_path.empty() && rows && json::kind(*rows) == json::Kind::Array) {
+      // A count larger than its page is the list's total; one that is not
+      // says nothing (it may be the page's own count).
+      const long count = parse_total(json::get(root, ep.paging.count_path));
+      if (count > long(rows->size()) || (count >= 0 && s.total >= 0)) s.total = count;
+    }
 
     switch (ep.paging.style) {
       case PagingStyle::None:

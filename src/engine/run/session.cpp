@@ -82,15 +82,21 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
   if (status >= 300 && status < 400) msg += " (redirects are not followed)";
   if (status >= 100 && status < 200) msg += " (not a final answer)";
   if (!remote_message.empty()) msg += ": " + remote_message;
+  Api::StatusNote note;
+  const bool noted = api_.status_note(status, req, config_, &note);
+  if (noted && !note.message.empty()) msg += "; " + note.message;
   if (retries > 0) msg += " (after " + std::to_string(retries) + (retries == 1 ? " retry)" : " retries)");
   const long kind = classify_as ? classify_as : status;
   std::string hint;
   if (kind == 401) hint = "Check the credentials in the user mapping for server \"" + config_.server + "\".";
   if (kind == 429) hint = "The API's rate limit was exceeded; lower rate_limit_per_minute on the server.";
-  // A refusal (4xx, or an API's failure envelope in a 2xx answer) left the
-  // remote as it was; a 5xx, 1xx or 3xx answer does not say what it did.
-  // A failure envelope in a 2xx that names a 5xx is a server error: unknown.
-  const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300 && kind < 500);
+  if (noted && !note.hint.empty()) hint = note.hint;
+  // A refusal (4xx, or an API's failure envelope in a 2xx answer, or a status
+  // the API documents as a refusal) left the remote as it was; a 5xx, 1xx or
+  // 3xx answer does not say what it did. A failure envelope in a 2xx that
+  // names a 5xx is a server error: unknown.
+  const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300 && kind < 500) ||
+                       (noted && note.refused);
   throw Error(sqlstate_for_status(kind), msg, detail, hint)
       .set_effect(refused ? RequestEffect::NotApplied : RequestEffect::Unknown);
 }

@@ -29,6 +29,12 @@ struct Dim {
   bool placeholder;  // the value is known only at execution
 };
 
+std::string join_values(const std::vector<std::string>& values, const std::string& separator) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : separator) + v;
+  return out;
+}
+
 }  // namespace
 
 std::string substitute(const std::string& path, const std::string& name, const std::string& value, bool encode) {
@@ -56,7 +62,10 @@ ApiRequest page_request(const Endpoint& ep, const std::string& path, const Query
   r.query = base;
   r.expect_data = true;  // a read: an empty or null body is no answer
   // A single object (or the members of one) answered 404: no rows.
-  r.not_found_is_empty = ep.shape != Shape::List;
+  // A 404 of one object, or of a list under a keyed path (an order's shipments): no rows.
+  r.not_found_is_empty = ep.shape != Shape::List ||
+                         std::any_of(ep.bindings.begin(), ep.bindings.end(),
+                                     [](const Binding& b) { return b.to == BindTo::Path; });
   switch (ep.paging.style) {
     case PagingStyle::None:
       break;
@@ -152,7 +161,10 @@ RenderedScan render_scan(const Table& table, const ScanPlan& plan,
           if (formatted.front().empty()) empty_key = true;  // no such key: no request
           s.path = substitute(s.path, b.param, formatted.front(), !dims[k].placeholder);
         } else {
-          for (const auto& f : formatted) s.query.add(b.param, f);
+          if (b.join.empty())
+            for (const auto& f : formatted) s.query.add(b.param, f);
+          else
+            s.query.add(b.param, join_values(formatted, b.join));
           for (const auto& [k2, v2] : b.extra) s.query.add(k2, v2);
         }
       }
