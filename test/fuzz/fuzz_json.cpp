@@ -125,6 +125,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     finding("parse failed without a reason", in);
   }
 
+  // With a row bound (at a path and of a size picked from the input): both
+  // parsers agree, a bounded parse that succeeds gives the unbounded
+  // document, and one that stops for too many rows stops for that alone.
+  {
+    static const char* const kPaths[] = {"", "data", "a.b"};
+    const json::RowLimit limit{kPaths[size % 3], long(size / 3 % 4)};
+    json::Doc fast_l, strict_l;
+    std::string why_f, why_s;
+    const bool ok_f = fast_l.parse(in, &why_f, &limit);
+    const bool ok_s = strict_l.parse_strict(in, &why_s, &limit);
+    if (ok_f != ok_s || fast_l.over_limit() != strict_l.over_limit() || (!ok_f && why_f != why_s))
+      finding("bounded parse() and parse_strict() disagree", why_f + " / " + why_s);
+    if (ok_f && (!parsed || json::serialize(fast_l.root()) != json::serialize(doc.root())))
+      finding("a bounded parse gives another document", in);
+    if (!ok_f && !fast_l.over_limit() && (parsed || why_f != why))
+      finding("a bounded parse fails for another reason", why_f + " / " + why);
+  }
+
   // The input as a PostgreSQL text value written into a request body (text
   // from a UTF-8 database: valid UTF-8 without NUL bytes).
   const std::string pg_text(in);

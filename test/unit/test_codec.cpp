@@ -30,6 +30,7 @@ std::string dec(const std::string& json, ColType type, Format how = Format::Plai
     case DecodeResult::Null: return "NULL";
     case DecodeResult::Ok: return out;
     case DecodeResult::Bad: return "BAD: " + why;
+    case DecodeResult::Nul: return "NUL";
   }
   return "?";
 }

@@ -2,6 +2,7 @@
 #include "engine/json/codec.h"
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -259,15 +260,27 @@ DecodeResult decode(const Value* v, ColType type, Format how, std::string* out, 
     case ColType::Int8: return decode_integer(*v, type, out, why);
     case ColType::Float8:
     case ColType::Numeric: return decode_decimal(*v, out, why);
-    case ColType::Text: return ok(out, as_text(*v));
+    case ColType::Text:
+      if (k == Kind::String && std::memchr(v->view().data(), 0, v->view().size())) return DecodeResult::Nul;
+      return ok(out, as_text(*v));
     case ColType::Date: return decode_date(*v, out, why);
     case ColType::Timestamp:
     case ColType::TimestampTz: return decode_timestamp(*v, type, how, out, why);
     case ColType::Jsonb: return ok(out, serialize(*v));
     case ColType::Int8Array: return decode_int_array(*v, out, why);
-    case ColType::TextArray: return decode_text_array(*v, out, why);
+    case ColType::TextArray: {
+      const DecodeResult r = decode_text_array(*v, out, why);
+      return r == DecodeResult::Ok && out->find('\0') != std::string::npos ? DecodeResult::Nul : r;
+    }
   }
   return bad(why, "unsupported column type");
+}
+
+Error nul_error(std::string_view column, std::string_view table) {
+  return Error("22P05",  // untranslatable_character
+               "column \"" + std::string(column) + "\" of foreign table \"" + std::string(table) +
+                   "\": remote value holds the character \\u0000, which text cannot hold",
+               "", "The remote API returned a string with a NUL character; it is not read shortened.");
 }
 
 // ---------------------------------------------------------------------------

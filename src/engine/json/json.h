@@ -99,6 +99,16 @@ inline std::string text(const Value& v) { return v.text(); }
 inline std::string serialize(const Value& v) { return v.serialize(); }
 inline std::string display(const Value& v) { return v.display(); }
 
+// A bound on the rows of a page, checked while the page is read: the array
+// at rows_path ("" is the top level; object keys separated by dots) may hold
+// at most max_rows elements (negative: no bound). Reading stops at the first
+// element beyond it, so a page of a million tiny rows costs no more than the
+// bound's worth of them.
+struct RowLimit {
+  std::string rows_path;
+  long max_rows = -1;
+};
+
 // A parsed document; it owns every Value in it.
 class Doc {
  public:
@@ -108,14 +118,20 @@ class Doc {
   Doc& operator=(Doc&&) noexcept;
   // Parses data. On failure returns false, leaves a null root and sets *error
   // to a short reason ("unexpected end of input at offset 120", ...).
-  bool parse(std::string_view data, std::string* error);
+  // With a limit, an array at limit->rows_path with more elements than
+  // limit->max_rows fails the parse at the first element too many (then
+  // over_limit() is true and *error says so).
+  bool parse(std::string_view data, std::string* error, const RowLimit* limit = nullptr);
   // The same result by the strict reference parser alone (slower; for tests).
-  bool parse_strict(std::string_view data, std::string* error);
+  bool parse_strict(std::string_view data, std::string* error, const RowLimit* limit = nullptr);
   const Value& root() const;  // null before a successful parse
+  // Whether the last parse failed for holding more rows than its RowLimit.
+  bool over_limit() const { return over_limit_; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool over_limit_ = false;
 };
 
 // Whether s is exactly one JSON number (RFC 8259 grammar).

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/error.h"
@@ -78,16 +79,34 @@ class Arena {
 
 // Builds a document's Values from parse events (a SAX handler, in RapidJSON's
 // handler vocabulary): scalars and finished containers wait on a stack until
-// their container ends and moves them into the arena in one piece.
+// their container ends and moves them into the arena in one piece. With a
+// RowLimit it follows the rows path as the events arrive and counts the
+// elements of the rows array, refusing (returning false from) the first one
+// beyond the bound.
 class DomBuilder {
  public:
   explicit DomBuilder(Arena& arena) : arena_(arena) { stack_.reserve(256); }
 
+  void limit(const RowLimit& limit) {
+    if (limit.max_rows < 0) return;
+    max_rows_ = limit.max_rows;
+    std::string_view p = limit.rows_path;
+    while (!p.empty()) {
+      const size_t dot = p.find('.');
+      segs_.push_back(p.substr(0, dot));
+      if (dot == std::string_view::npos) break;
+      p.remove_prefix(dot + 1);
+    }
+  }
+  bool over_limit() const { return over_; }
+
   bool Null() {
+    if (!scalar_start()) return false;
     stack_.emplace_back();
     return true;
   }
   bool Bool(bool b) {
+    if (!scalar_start()) return false;
     Value v;
     v.kind_ = Kind::Bool;
     v.size_ = b ? 1 : 0;
@@ -95,21 +114,45 @@ class DomBuilder {
     return true;
   }
   // Text that is not copied must outlive the document.
-  bool RawNumber(const char* s, unsigned n, bool copy) { return scalar(Kind::Number, s, n, copy); }
-  bool String(const char* s, unsigned n, bool copy) { return scalar(Kind::String, s, n, copy); }
-  bool Key(const char* s, unsigned n, bool copy) { return scalar(Kind::String, s, n, copy); }
-  bool StartObject() { return true; }
-  bool StartArray() { return true; }
+  bool RawNumber(const char* s, unsigned n, bool copy) { return scalar_start() && scalar(Kind::Number, s, n, copy); }
+  bool String(const char* s, unsigned n, bool copy) { return scalar_start() && scalar(Kind::String, s, n, copy); }
+  bool Key(const char* s, unsigned n, bool copy) {
+    if (max_rows_ >= 0)
+      key_match_ = depth_ == on_path_ && size_t(on_path_) <= segs_.size() &&
+                   segs_[size_t(on_path_) - 1] == std::string_view(s, n);
+    return scalar(Kind::String, s, n, copy);
+  }
+  bool StartObject() { return container_start(false); }
+  bool StartArray() { return container_start(true); }
+  // A name given twice keeps its first place and takes its last value, as
+  // jsonb does: every reader of the document (columns, raw, errors) sees one.
   bool EndObject(unsigned n) {
+    container_end();
     const size_t base = stack_.size() - 2 * size_t(n);
     Member* m = arena_.alloc_array<Member>(n);
+    if (n > kLinearMembers) return container(Kind::Object, m, unique_members_hashed(base, n, m), base);
+    uint64_t seen = 0;  // one bit per (length, first and last byte) of the names so far
+    unsigned out = 0;
     for (size_t i = 0; i < n; ++i) {
-      m[i].name = stack_[base + 2 * i];
-      m[i].value = stack_[base + 2 * i + 1];
+      const Value& name = stack_[base + 2 * i];
+      const uint64_t bit = uint64_t(1) << (name_signature(name) & 63);
+      if (seen & bit) {
+        unsigned j = 0;
+        while (j < out && m[j].name.view() != name.view()) ++j;
+        if (j < out) {
+          m[j].value = stack_[base + 2 * i + 1];
+          continue;
+        }
+      }
+      seen |= bit;
+      m[out].name = name;
+      m[out].value = stack_[base + 2 * i + 1];
+      ++out;
     }
-    return container(Kind::Object, m, n, base);
+    return container(Kind::Object, m, out, base);
   }
   bool EndArray(unsigned n) {
+    container_end();
     const size_t base = stack_.size() - n;
     Value* e = arena_.alloc_array<Value>(n);
     std::copy(stack_.begin() + std::ptrdiff_t(base), stack_.end(), e);
@@ -120,6 +163,65 @@ class DomBuilder {
   const Value& root() const { return stack_.back(); }
 
  private:
+  // Every value starts here: one more element when it is directly in the rows array.
+  bool value_start() {
+    if (rows_depth_ && depth_ == rows_depth_ && ++rows_ > max_rows_) {
+      over_ = true;
+      return false;
+    }
+    return true;
+  }
+  bool scalar_start() {
+    if (max_rows_ < 0) return true;
+    key_match_ = false;
+    return value_start();
+  }
+  bool container_start(bool array) {
+    if (max_rows_ < 0) return true;
+    if (!value_start()) return false;
+    // On the rows path: the root, or the value of the next path key in a container on it.
+    const bool on = depth_ == 0 || (key_match_ && depth_ == on_path_);
+    key_match_ = false;
+    ++depth_;
+    if (on) {
+      on_path_ = depth_;
+      if (array && size_t(depth_) == segs_.size() + 1) {
+        rows_depth_ = depth_;
+        rows_ = 0;
+      }
+    }
+    return true;
+  }
+  void container_end() {
+    if (max_rows_ < 0) return;
+    if (depth_ == rows_depth_) rows_depth_ = 0;
+    if (depth_ == on_path_) --on_path_;
+    --depth_;
+  }
+  static constexpr unsigned kLinearMembers = 32;
+  static unsigned name_signature(const Value& name) {
+    const std::string_view s = name.view();
+    return s.empty() ? 0 : unsigned(s.size() * 31 + static_cast<unsigned char>(s.front()) +
+                                    static_cast<unsigned char>(s.back()) * 7);
+  }
+  // EndObject's duplicate check for large objects, by a hash table.
+  unsigned unique_members_hashed(size_t base, unsigned n, Member* m) {
+    std::unordered_map<std::string_view, unsigned> index;
+    index.reserve(n);
+    unsigned out = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const Value& name = stack_[base + 2 * i];
+      auto [it, fresh] = index.emplace(name.view(), out);
+      if (!fresh) {
+        m[it->second].value = stack_[base + 2 * i + 1];
+        continue;
+      }
+      m[out].name = name;
+      m[out].value = stack_[base + 2 * i + 1];
+      ++out;
+    }
+    return out;
+  }
   bool scalar(Kind k, const char* s, unsigned n, bool copy) {
     Value v;
     v.kind_ = k;
@@ -140,6 +242,15 @@ class DomBuilder {
 
   Arena& arena_;
   std::vector<Value> stack_;
+  // The row bound (max_rows_ < 0: none) and where the reader is on its path.
+  long max_rows_ = -1;
+  std::vector<std::string_view> segs_;  // the rows path's keys
+  int depth_ = 0;                       // containers open
+  int on_path_ = 0;                     // of them, how many from the root lie on the rows path
+  bool key_match_ = false;              // the last key read is the path's next key
+  int rows_depth_ = 0;                  // depth of the rows array being read (0: none)
+  long rows_ = 0;                       // its elements so far
+  bool over_ = false;
 };
 
 namespace {
@@ -254,8 +365,8 @@ class Parser {
 
   bool object(int depth) {
     if (depth > kMaxDepth) return fail("nesting too deep", pos_);
+    if (!out_.StartObject()) return fail("too many rows", pos_);
     ++pos_;  // '{'
-    out_.StartObject();
     skip_space();
     if (!at_end() && in_[pos_] == '}') {
       ++pos_;
@@ -267,7 +378,7 @@ class Parser {
       if (at_end()) return truncated();
       if (in_[pos_] != '"') return fail("missing a name for an object member", pos_);
       if (!string()) return false;
-      out_.Key(scratch_.data(), unsigned(scratch_.size()), true);
+      if (!out_.Key(scratch_.data(), unsigned(scratch_.size()), true)) return fail("too many rows", pos_);
       skip_space();
       if (at_end()) return truncated();
       if (in_[pos_] != ':') return fail("missing ':' after an object member name", pos_);
@@ -288,8 +399,8 @@ class Parser {
 
   bool array(int depth) {
     if (depth > kMaxDepth) return fail("nesting too deep", pos_);
+    if (!out_.StartArray()) return fail("too many rows", pos_);
     ++pos_;  // '['
-    out_.StartArray();
     skip_space();
     if (!at_end() && in_[pos_] == ']') {
       ++pos_;
@@ -518,8 +629,19 @@ Doc& Doc::operator=(Doc&&) noexcept = default;
 // double's range. Anything it refuses (a syntax error, 1e400, a 400-digit
 // integer) goes to the strict parser, which accepts every valid document and
 // words the errors; so the reader only ever decides how fast, never what.
-bool Doc::parse(std::string_view data, std::string* error) {
+namespace {
+
+void too_many_rows(const RowLimit& limit, std::string* error) {
+  if (error)
+    *error = "more than " + std::to_string(limit.max_rows) + " rows at " +
+             (limit.rows_path.empty() ? std::string("the top level") : "\"" + limit.rows_path + "\"");
+}
+
+}  // namespace
+
+bool Doc::parse(std::string_view data, std::string* error, const RowLimit* limit) {
   impl_.reset();  // drops any previous document and its memory
+  over_limit_ = false;
   if (data.size() >= std::numeric_limits<uint32_t>::max()) {
     if (error) *error = "document too large at offset 0";
     return false;
@@ -529,28 +651,45 @@ bool Doc::parse(std::string_view data, std::string* error) {
   impl->text.reset(new char[data.size() + kPadding]);
   if (!data.empty()) std::memcpy(impl->text.get(), data.data(), data.size());
   std::memset(impl->text.get() + data.size(), 0, kPadding);
-  DomBuilder dom(impl->arena);
-  FastHandler handler(dom, may_escape_surrogates(data));
-  rapidjson::InsituStringStream in(impl->text.get());
-  rapidjson::Reader reader;
-  // The reader stops at a NUL byte as at the end: it must have read everything.
-  if (reader.Parse<kReaderFlags>(in, handler) && in.Tell() == data.size()) {
-    impl->root = dom.root();
-    impl_ = std::move(impl);
-    return true;
+  {
+    DomBuilder dom(impl->arena);
+    if (limit) dom.limit(*limit);
+    FastHandler handler(dom, may_escape_surrogates(data));
+    rapidjson::InsituStringStream in(impl->text.get());
+    rapidjson::Reader reader;
+    // The reader stops at a NUL byte as at the end: it must have read everything.
+    if (reader.Parse<kReaderFlags>(in, handler) && in.Tell() == data.size()) {
+      impl->root = dom.root();
+      impl_ = std::move(impl);
+      return true;
+    }
+    if (dom.over_limit()) {
+      over_limit_ = true;
+      too_many_rows(*limit, error);
+      return false;
+    }
   }
-  return parse_strict(data, error);
+  impl.reset();  // the strict parser builds its own
+  return parse_strict(data, error, limit);
 }
 
-bool Doc::parse_strict(std::string_view data, std::string* error) {
+bool Doc::parse_strict(std::string_view data, std::string* error, const RowLimit* limit) {
   impl_.reset();
+  over_limit_ = false;
   if (data.size() >= std::numeric_limits<uint32_t>::max()) {
     if (error) *error = "document too large at offset 0";
     return false;
   }
   auto impl = std::make_unique<Impl>(data.size());
   DomBuilder dom(impl->arena);
-  if (!Parser(data, dom).parse(error)) return false;  // the root stays null
+  if (limit) dom.limit(*limit);
+  if (!Parser(data, dom).parse(error)) {  // the root stays null
+    if (dom.over_limit()) {
+      over_limit_ = true;
+      too_many_rows(*limit, error);
+    }
+    return false;
+  }
   impl->root = dom.root();
   impl_ = std::move(impl);
   return true;

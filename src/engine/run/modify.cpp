@@ -313,6 +313,7 @@ void Writer::decode_result(const json::Value& obj, Row* row) const {
     switch (json::decode(v, c.type, c.decode, &text, &why)) {
       case json::DecodeResult::Ok: (*row)[idx] = text; break;
       case json::DecodeResult::Null: if (v) (*row)[idx] = std::nullopt; break;
+      case json::DecodeResult::Nul: throw json::nul_error(c.name, session_.config().relname);
       case json::DecodeResult::Bad:
         throw Error(sqlstate::kFdwInvalidDataType, "column \"" + c.name + "\" of foreign table \"" +
                                                        session_.config().relname + "\": returned value " +

@@ -63,6 +63,15 @@ int more_flag(const json::Value* v) {
 
 }  // namespace
 
+json::RowLimit page_row_limit(const Endpoint& ep, long size) {
+  json::RowLimit limit;
+  if (ep.shape != Shape::List || ep.paging.style == PagingStyle::None) return limit;
+  limit.rows_path = ep.rows;
+  // The size asked for, or the API's own fixed page size.
+  limit.max_rows = ep.paging.size_param.empty() ? std::max<long>(ep.paging.max_size, size) : size;
+  return limit;
+}
+
 // ---------------------------------------------------------------------------
 // Execution: paging and decoding
 
@@ -137,7 +146,10 @@ bool Scan::begin_fetch(std::vector<ApiRequest>* out) {
     batch = int(std::min<long>(pages_left, session_.config().max_concurrency));
   std::vector<ApiRequest>& reqs = *out;
   reqs.clear();
-  for (int i = 0; i < batch; ++i) reqs.push_back(page_request(ep, s.path, s.query, s.page + i, s.size));
+  for (int i = 0; i < batch; ++i) {
+    reqs.push_back(page_request(ep, s.path, s.query, s.page + i, s.size));
+    reqs.back().row_limit = page_row_limit(ep, s.size);
+  }
   requests_ += long(reqs.size());
   return true;
 }
@@ -153,12 +165,10 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
       s.done = true;
       break;
     }
-    const json::Value& root = res.doc.root();
+    const json::Value& root = res.doc.root();  // stays where it is when res moves into pages_
     const json::Value* rows = json::get(root, ep.rows);
     const std::string where = reqs[i].display();
-    size_t before = ready_.size();
-    decode_page(s, root, where);
-    const long got = long(ready_.size() - before);
+    const long got = decode_page(s, res, where);
     s.received += got;
     // A reported total replaces an earlier one; one that is not an exact
     // count makes it unknown (never guessed from a prefix).
@@ -204,46 +214,68 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
         break;
       }
     }
-    if (plan_.limit >= 0 && returned_ + long(ready_.size()) >= plan_.limit) s.done = true;
+    if (plan_.limit >= 0 && returned_ + long(buffered_) >= plan_.limit) s.done = true;
   }
 }
 
-void Scan::decode_page(const Series& s, const json::Value& root, const std::string& where) {
+// A page's rows, decoded one at a time as next() returns them (the page's
+// document is all a page costs, not a decoded copy of each of its rows).
+struct Scan::Page {
+  ApiResult result;                      // owns the document the rows are in
+  const Series* series = nullptr;
+  const json::Value* rows = nullptr;     // the list, the object of objects, or the one row
+  Shape shape = Shape::List;
+  size_t count = 0;                      // rows
+  size_t next = 0;                       // the next row to return
+  std::vector<ApiResult> details;        // per row: its detail object (fetched for detail columns)
+  std::vector<uint32_t> kept;            // with details: the rows whose detail exists, in order
+  const Endpoint* detail = nullptr;
+
+  const json::Value& object(size_t i) const {
+    if (shape == Shape::Object) return *rows;
+    if (rows->kind() == json::Kind::Object) return rows->members().begin()[i].value;
+    return rows->elements().begin()[i];
+  }
+};
+
+long Scan::decode_page(const Series& s, ApiResult& res, const std::string& where) {
   const Endpoint& ep = table_.reads[s.endpoint];
-  const json::Value* rows = json::get(root, ep.rows);
+  const json::Value* rows = json::get(res.doc.root(), ep.rows);
   const std::string api = session_.api().name + " " + where;
   const std::string at = ep.rows.empty() ? "the top level" : "\"" + ep.rows + "\"";
   if (ep.shape == Shape::List && (!rows || json::kind(*rows) != json::Kind::Array))
     throw Error(sqlstate::kFdwInvalidDataType,
                 api + ": expected a list of rows at " + at + ", got " + (rows ? json::display(*rows) : "nothing"));
-  if (!rows || json::kind(*rows) == json::Kind::Null) return;
-  std::vector<const json::Value*> objs;
+  if (!rows || json::kind(*rows) == json::Kind::Null) return 0;
+  Page page;
+  page.series = &s;
+  page.rows = rows;
+  page.shape = ep.shape;
   switch (ep.shape) {
     case Shape::Object:
-      objs.push_back(rows);
+      page.count = 1;
       break;
     case Shape::List:
-      for (auto& v : rows->elements()) objs.push_back(&v);
+      page.count = rows->size();
       break;
     case Shape::ObjectMap:
-      if (json::kind(*rows) == json::Kind::Object)
-        for (auto& m : rows->members()) objs.push_back(&m.value);
-      else if (json::kind(*rows) == json::Kind::Array)
-        for (auto& v : rows->elements()) objs.push_back(&v);
+      page.count = json::kind(*rows) == json::Kind::Object || json::kind(*rows) == json::Kind::Array ? rows->size() : 0;
       break;
   }
+  if (page.count == 0) return 0;
   // A row is an object; anything else (a number, a string, null) would be a
   // row of NULLs.
-  for (size_t i = 0; i < objs.size(); ++i)
-    if (json::kind(*objs[i]) != json::Kind::Object)
+  for (size_t i = 0; i < page.count; ++i)
+    if (json::kind(page.object(i)) != json::Kind::Object)
       throw Error(sqlstate::kFdwInvalidDataType,
                   api + ": item " + std::to_string(i + 1) + " of the list at " + at + " is not an object: " +
-                      json::display(*objs[i]));
+                      json::display(page.object(i)));
   if (plan_.detail && table_.detail >= 0 && !ep.has_detail) {
     // Fetch each row's detail object; a row deleted meanwhile (404) is dropped.
     const Endpoint& det = table_.reads[table_.detail];
     std::vector<ApiRequest> reqs;
-    for (const json::Value* o : objs) {
+    for (size_t i = 0; i < page.count; ++i) {
+      const json::Value* o = &page.object(i);
       ApiRequest r;
       r.method = det.method;
       r.path = det.path;
@@ -256,22 +288,33 @@ void Scan::decode_page(const Series& s, const json::Value& root, const std::stri
       r.expect_data = true;
       reqs.push_back(std::move(r));
     }
-    std::vector<ApiResult> res = session_.call_many(reqs);
+    page.details = session_.call_many(reqs);
     requests_ += long(reqs.size());
-    for (size_t i = 0; i < objs.size(); ++i) {
-      if (res[i].not_found) continue;
-      const json::Value* d = json::get(res[i].doc.root(), det.rows);
-      Row row;
-      decode_row(d ? *d : *objs[i], s, &row, d ? objs[i] : nullptr);
-      ready_.push_back(std::move(row));
-    }
-    return;
+    page.detail = &det;
+    for (size_t i = 0; i < page.count; ++i)
+      if (!page.details[i].not_found) page.kept.push_back(uint32_t(i));
+    page.count = page.kept.size();
+    if (page.count == 0) return 0;
   }
-  for (const json::Value* o : objs) {
-    Row row;
-    decode_row(*o, s, &row);
-    ready_.push_back(std::move(row));
+  const long n = long(page.count);
+  page.result = std::move(res);  // the document's values stay where they are
+  buffered_ += page.count;
+  pages_.push_back(std::move(page));
+  return n;
+}
+
+void Scan::take_row(Row* row) {
+  Page& p = pages_.front();
+  const size_t i = p.next++;
+  if (p.detail) {
+    const size_t k = p.kept[i];
+    const json::Value* d = json::get(p.details[k].doc.root(), p.detail->rows);
+    decode_row(d ? *d : p.object(k), *p.series, row, d ? &p.object(k) : nullptr);
+  } else {
+    decode_row(p.object(i), *p.series, row);
   }
+  --buffered_;
+  if (p.next == p.count) pages_.pop_front();
 }
 
 void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const json::Value* fallback) {
@@ -327,6 +370,8 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
       case json::DecodeResult::Ok:
         (*out)[i] = std::move(text);
         break;
+      case json::DecodeResult::Nul:
+        throw json::nul_error(c.name, session_.config().relname);
       case json::DecodeResult::Bad:
         throw Error(sqlstate::kFdwInvalidDataType,
                     "column \"" + c.name + "\" of foreign table \"" + session_.config().relname +
@@ -338,19 +383,18 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
 }
 
 bool Scan::next(Row* row) {
-  while (ready_.empty()) {
+  while (buffered_ == 0) {
     if (plan_.limit >= 0 && returned_ >= plan_.limit) return false;
     if (!fetch_more()) return false;
   }
-  *row = std::move(ready_.front());
-  ready_.pop_front();
+  take_row(row);
   ++returned_;
   session_.stats().rows++;
   return true;
 }
 
 Scan::Poll Scan::poll(Row* row) {
-  while (ready_.empty()) {
+  while (buffered_ == 0) {
     if (plan_.limit >= 0 && returned_ >= plan_.limit) return Poll::End;
     if (!pending_) {
       if (!begin_fetch(&pending_reqs_)) return Poll::End;
@@ -361,8 +405,7 @@ Scan::Poll Scan::poll(Row* row) {
     pending_.reset();
     end_fetch(pending_reqs_, std::move(results));
   }
-  *row = std::move(ready_.front());
-  ready_.pop_front();
+  take_row(row);
   ++returned_;
   session_.stats().rows++;
   return Poll::Row;
@@ -375,6 +418,7 @@ int64_t Scan::count() {
     const Endpoint& ep = table_.reads[s.endpoint];
     ApiRequest r = page_request(ep, s.path, s.query, ep.paging.first_page, 1);
     r.expect_data = true;
+    r.row_limit = page_row_limit(ep, 1);
     ApiResult res = session_.call(r);
     ++requests_;
     if (res.not_found) continue;
@@ -399,8 +443,9 @@ int64_t Scan::count_by_paging(size_t index) {
   current_ = index;
   int64_t rows = 0;
   while (!s.done && fetch_more()) {
-    rows += int64_t(ready_.size());
-    ready_.clear();
+    rows += int64_t(buffered_);
+    pages_.clear();
+    buffered_ = 0;
   }
   plan_.limit = limit;
   return rows;

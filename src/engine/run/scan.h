@@ -25,6 +25,11 @@ long parse_total(const json::Value* v);
 // it fails instead of paging forever.
 inline constexpr long kMaxPagesPerSeries = 100000;
 
+// The most rows a page of ep may hold when `size` rows were asked for: the
+// size asked, or the API's fixed page size when the request cannot ask (no
+// bound for single objects and unpaged lists).
+json::RowLimit page_row_limit(const Endpoint& ep, long size);
+
 // One decoded row: text values per table column (nullopt: NULL). Columns the
 // query does not need are left NULL.
 using Row = std::vector<std::optional<std::string>>;
@@ -50,7 +55,7 @@ class Scan {
   // Lowers the page cap (kMaxPagesPerSeries) for tests.
   void set_max_pages(long pages) { max_pages_ = pages; }
   // Rows fetched and not yet returned by next().
-  size_t buffered() const { return ready_.size(); }
+  size_t buffered() const { return buffered_; }
   // The remote's row count over every series, once each has reported a total
   // or been read to its end; -1 before.
   int64_t reported_total() const;
@@ -67,7 +72,12 @@ class Scan {
   // previous page again, too many pages); throws when the listing cannot be trusted.
   void guard_page(Series& s, const json::Value* rows, long n, const std::string& where);
   int64_t count_by_paging(size_t series);
-  void decode_page(const Series& s, const json::Value& root, const std::string& where);
+  // Checks a page's rows and queues them (moving res into pages_ when it
+  // has any; its values stay where they are); the number of rows queued.
+  struct Page;
+  long decode_page(const Series& s, ApiResult& res, const std::string& where);
+  // Decodes the next queued row.
+  void take_row(Row* row);
   // fallback: the list row a detail object was fetched for; fields the detail
   // lacks are taken from it.
   void decode_row(const json::Value& obj, const Series& s, Row* out, const json::Value* fallback = nullptr);
@@ -79,7 +89,8 @@ class Scan {
   std::vector<bool> needed_;
   std::vector<std::unique_ptr<Series>> series_;
   size_t current_ = 0;
-  std::deque<Row> ready_;
+  std::deque<Page> pages_;                         // rows fetched and not yet returned
+  size_t buffered_ = 0;                            // how many
   int64_t requests_ = 0;
   std::vector<ApiRequest> pending_reqs_;           // non-blocking mode: the pages on their way
   std::shared_ptr<Session::Pending> pending_;

@@ -109,7 +109,12 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
   const bool blank = resp.body.find_first_not_of(" \t\r\n") == std::string::npos;
   std::string message;
   std::string why;
-  const bool parsed = !blank && r.doc.parse(resp.body, &why);
+  const bool parsed = !blank && r.doc.parse(resp.body, &why, req.row_limit.max_rows >= 0 ? &req.row_limit : nullptr);
+  if (r.doc.over_limit())  // reading stopped at the first row too many
+    throw Error(sqlstate::kFdwError,
+                api_.name + " " + req.display() + ": HTTP " + std::to_string(resp.status) + ": the page holds " + why +
+                    ", more than a page may hold",
+                "The remote paging cannot be trusted; the listing was stopped instead of reading an unbounded page.");
   // A failure envelope is an error whatever the HTTP status it came with.
   const bool app_error = parsed && api_.application_error(r.doc.root(), &message);
   const long envelope_status = app_error ? api_.application_error_status(r.doc.root()) : 0;

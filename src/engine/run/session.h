@@ -28,6 +28,7 @@ struct ApiRequest {
   bool idempotent = true;
   bool not_found_is_empty = false;  // a point lookup: 404 means "no row"
   bool expect_data = false;         // a read: an empty or `null` body is an error, not "no rows"
+  json::RowLimit row_limit;         // a page: the most rows it may hold (counted while it is read)
 
   std::string display() const;     // "GET /inventory?page=1&limit=100" (the path as sent)
 };
