@@ -27,10 +27,12 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER glocher
   OPTIONS (email 'api@glocher.test', password 'glocher-test-pass');
 IMPORT FOREIGN SCHEMA glocher FROM SERVER glocher INTO public;
 -- G-Commerce: Basic auth with the vendor's email and API key; no client-side limit in the tests
--- (gcommerce_ratelimit sets its own servers)
+-- (gcommerce_ratelimit sets its own servers), and no request budget: the declared sizes (1,000
+-- products) would make the tests' detail reads look too costly (bi tests the default)
 \set gcommerce_url :sim_url /gcommerce
 CREATE SERVER gcommerce FOREIGN DATA WRAPPER commerce_fdw
-  OPTIONS (api 'gcommerce', base_url :'gcommerce_url', rate_limit_per_minute '0', max_retries '2', max_concurrency '1');
+  OPTIONS (api 'gcommerce', base_url :'gcommerce_url', rate_limit_per_minute '0', max_retries '2', max_concurrency '1',
+           max_requests '100000');
 CREATE USER MAPPING FOR CURRENT_USER SERVER gcommerce
   OPTIONS (email 'vendor@example.com', api_key 'gcommerce-test-key');
 IMPORT FOREIGN SCHEMA gcommerce FROM SERVER gcommerce INTO public;

@@ -395,6 +395,7 @@ class Extend : public Api {
     default_rate_per_minute = 300;  // the standard endpoint group's x-ratelimit-limit
     default_burst = 10;
     default_concurrency = 4;
+    default_max_requests = 3000;  // ten minutes at 300 a minute
     tables = {product_prices(), product_availability(), products(), warehouse_stock_levels(), customers(),
               customer_orders(), customer_order_shipments()};
   }

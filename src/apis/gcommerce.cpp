@@ -538,6 +538,7 @@ class GCommerce : public Api {
     default_rate_per_minute = 10;
     default_burst = 1;
     default_concurrency = 1;
+    default_max_requests = 100;  // ten minutes at 10 a minute
     tables = {categories(), products(), orders(), order_items(), purchase_orders(), shipments()};
   }
 

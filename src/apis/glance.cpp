@@ -317,6 +317,7 @@ class Glance : public Api {
     default_rate_per_minute = 100;
     default_burst = 20;
     default_concurrency = 4;
+    default_max_requests = 1000;  // ten minutes at 100 a minute
     tables = {inventory(), warehouses(), inventory_movements(), inventory_adjustments(), products(), clients(),
               documents()};
   }

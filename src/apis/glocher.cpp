@@ -313,6 +313,8 @@ class Glocher : public Api {
     options = {secret("email"), secret("password"), required(id_option("shop_id"))};
     default_rate_per_minute = 0;
     default_concurrency = 4;
+    default_max_requests = 10000;  // no published limit: a bound all the same
+    login_requests = 1;  // a token from auth
     tables = {shop(), categories(), stock(), carts()};
   }
 

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "engine/run/scan.h"
 #include "pg/boundary.h"
+#include "pg/options.h"
 #include "pg/plan.h"
 
 namespace cfdw::pg {
@@ -41,6 +43,8 @@ struct CfdwScanState {
   const char* arrays;   // '1' where the expression yields an array of values
   const char* plan_text;
   const char* needed;
+  double est_requests;  // one execution's requests, estimated at planning
+  const char* drivers;  // what drives that count
   bool count_only;
   bool started;
   bool count_done;
@@ -53,6 +57,54 @@ struct CfdwScanState {
 };
 
 CfdwScanState* state_of(ForeignScanState* node) { return static_cast<CfdwScanState*>(node->fdw_state); }
+
+// The requests one statement (an executor state) has sent to a server: a
+// list of the live ones, each dropped with its statement's memory.
+struct StatementBudget {
+  EState* estate;
+  Oid server;
+  RequestBudget budget;  // plain data
+  StatementBudget* next;
+  MemoryContextCallback callback;
+};
+StatementBudget* statement_budgets = nullptr;
+
+RequestBudget* statement_budget(EState* estate, Oid server) {
+  for (StatementBudget* b = statement_budgets; b; b = b->next)
+    if (b->estate == estate && b->server == server) return &b->budget;
+  auto* b = static_cast<StatementBudget*>(MemoryContextAllocZero(estate->es_query_cxt, sizeof(StatementBudget)));
+  b->estate = estate;
+  b->server = server;
+  b->next = statement_budgets;
+  statement_budgets = b;
+  b->callback.func = [](void* arg) {
+    for (StatementBudget** p = &statement_budgets; *p; p = &(*p)->next)
+      if (*p == arg) {
+        *p = (*p)->next;
+        break;
+      }
+  };
+  b->callback.arg = b;
+  MemoryContextRegisterResetCallback(estate->es_query_cxt, &b->callback);
+  return &b->budget;
+}
+
+// The max_requests error's parts: what drives the count and the ways out.
+struct BudgetText {
+  std::string detail, hint;
+};
+BudgetText budget_text(const RelDesc* d, const char* drivers, long max, double estimate) {
+  // The table's own option is changed with SET, else added.
+  const bool on_table = option_value(GetForeignTable(d->relid)->options, "max_requests") != nullptr;
+  const long raise_to = long(std::max(double(max) * 2, std::ceil(estimate * 1.2)));
+  BudgetText t;
+  t.detail = std::string("The requests: ") + (drivers && *drivers ? drivers : "none estimated") + ".";
+  t.hint = std::string("Select only columns the list returns, add a condition the ") + d->api->name +
+           " API applies (EXPLAIN VERBOSE shows the requests), or raise max_requests: ALTER FOREIGN TABLE " +
+           quote_identifier(d->relname) + " OPTIONS (" + (on_table ? "SET" : "ADD") + " max_requests '" +
+           std::to_string(raise_to) + "');";
+  return t;
+}
 
 // A condition's value in canonical text: none for NULL, the elements of an
 // array (`is_array`: IN lists, @>), else the one value; *count gets how many.
@@ -157,6 +209,8 @@ void begin_scan(ForeignScanState* node, int eflags) {
   st->plan_text = strVal(list_nth(priv, kScanPlan));
   st->needed = strVal(list_nth(priv, kScanNeeded));
   st->arrays = strVal(list_nth(priv, kScanArrays));
+  st->est_requests = std::atof(strVal(list_nth(priv, kScanRequests)));
+  st->drivers = strVal(list_nth(priv, kScanDrivers));
   st->count_only = fsplan->scan.scanrelid == 0;
   if (node->ss.ss_currentRelation) {
     st->desc = describe_relation(node->ss.ss_currentRelation);
@@ -179,12 +233,33 @@ void begin_scan(ForeignScanState* node, int eflags) {
   Owned<ScanExec>* owned = st->exec;
   const RelDesc* d = st->desc;
   const char* plan_text = st->plan_text;
+  const double estimate = st->est_requests;
+  RequestBudget* budget = statement_budget(node->ss.ps.state, d->serverid);
+  long max = d->api->default_max_requests;
+  ListCell* lc;
+  foreach (lc, d->options) {  // the server's, then the table's: the last one wins
+    DefElem* def = static_cast<DefElem*>(lfirst(lc));
+    if (std::strcmp(def->defname, "max_requests") == 0) max = std::atol(strVal(def->arg));
+  }
+  const BudgetText text = budget_text(d, st->drivers, max, estimate);
   const bool ok = guarded([&] {
     auto x = std::make_unique<ScanExec>();
     x->config = make_config(d, user_options, userid, umid);
+    // A plan estimated above max_requests fails before sending anything.
+    if (max > 0 && estimate > double(max))
+      throw Error(sqlstate::kProgramLimitExceeded,
+                  "a scan of foreign table \"" + std::string(d->relname) + "\" would send about " +
+                      std::to_string(long(estimate)) + " requests, more than max_requests (" + std::to_string(max) +
+                      ")",
+                  text.detail, text.hint);
     x->plan = ScanPlan::deserialize(plan_text);
     x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
                                            &x->stats, backend_hooks(x->config, &x->stats));
+    x->session->set_budget(budget, max,
+                           "a statement reading foreign table \"" + std::string(d->relname) +
+                               "\" reached max_requests (" + std::to_string(max) + ") of server \"" +
+                               x->config.server + "\"",
+                           text.detail, text.hint);
     owned->object = x.release();
   });
   if (!ok) raise_captured();
@@ -422,6 +497,8 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     ExplainPropertyList("Remote requests", reqs, es);
   }
   if (notes && *notes) ExplainPropertyText("Remote pushdown", notes, es);
+  // An estimate, shown with the other estimates (costs); never checked against max_requests here.
+  if (es->costs) ExplainPropertyFloat("Estimated requests", nullptr, st->est_requests, 0, es);
   if (es->analyze) {
     collect_counters(st);
     ExplainPropertyInteger("Requests sent", nullptr, st->requests, es);

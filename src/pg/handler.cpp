@@ -1,6 +1,7 @@
 // commerce_fdw PostgreSQL glue: the handler, the validator, IMPORT FOREIGN
 // SCHEMA (with its catalog comments), what each table can write, and the
 // statistics functions — the extension's SQL-visible entry points.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -192,9 +193,12 @@ static List* cfdw_import(ImportForeignSchemaStmt* stmt, Oid server_oid) {
     initStringInfo(&sql);
     appendStringInfo(&sql, "CREATE FOREIGN TABLE %s.%s (\n", quote_identifier(stmt->local_schema),
                      quote_identifier(relname));
+    // Keys the API always fills are NOT NULL (not enforced for foreign tables; BI tools read keys from it).
     for (size_t i = 0; i < t.columns.size(); ++i)
-      appendStringInfo(&sql, "  %s %s%s\n", quote_identifier(t.columns[i].name.c_str()),
-                       coltype_sql_name(t.columns[i].type), i + 1 < t.columns.size() ? "," : "");
+      appendStringInfo(&sql, "  %s %s%s%s\n", quote_identifier(t.columns[i].name.c_str()),
+                       coltype_sql_name(t.columns[i].type),
+                       std::find(t.key.begin(), t.key.end(), t.columns[i].name) != t.key.end() ? " NOT NULL" : "",
+                       i + 1 < t.columns.size() ? "," : "");
     appendStringInfo(&sql, ") SERVER %s OPTIONS (resource %s)", quote_identifier(server->servername),
                      quote_literal_cstr(t.name.c_str()));
     commands = lappend(commands, sql.data);

@@ -65,6 +65,7 @@ std::vector<OptionDef> make_common() {
       whole("timeout_ms", 1, kBoth, [](Config& c, const std::string& v) { c.http.timeout_ms = std::atol(v.c_str()); }),
       whole("connect_timeout_ms", 1, kBoth,
             [](Config& c, const std::string& v) { c.http.connect_timeout_ms = std::atol(v.c_str()); }),
+      whole("max_requests", 1, kBoth, [](Config& c, const std::string& v) { c.max_requests = std::atol(v.c_str()); }),
       whole("cache_ttl_ms", 0, kBoth, [](Config& c, const std::string& v) { c.cache_ttl_ms = std::atol(v.c_str()); }),
       server_only(row("ca_file", OptionKind::Text, kOnServer, [](Config& c, const std::string& v) { c.http.ca_file = v; })),
       bytes,

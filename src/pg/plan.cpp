@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "pg/boundary.h"
 #include "pg/plan_internal.h"
 
 namespace cfdw::pg {
@@ -62,38 +63,29 @@ bool wanted_sort(PlannerInfo* root, RelOptInfo* rel, RelDesc* d, const char** co
   return false;
 }
 
-// A path's fdw_private (FdwPathPrivateIndex).
-List* path_private(const char* sort_column, bool desc, long limit) {
-  List* priv = NIL;
-  priv = lappend(priv, makeString(pstrdup(sort_column ? sort_column : "")));  // kPathSortColumn
-  priv = lappend(priv, makeInteger(desc ? 1 : 0));                           // kPathSortDesc
-  priv = lappend(priv, makeString(psprintf("%ld", limit)));                  // kPathLimit
+// A path's fdw_private (FdwPathPrivateIndex): its engine plan.
+List* path_private(int plan_index) {
+  List* priv = list_make1(makeInteger(plan_index));  // kPathPlan
   Assert(list_length(priv) == kPathPrivateCount);
   return priv;
 }
 
 // A plan's fdw_private (FdwScanPrivateIndex).
-List* scan_private(const char* serialized, Oid relid, const char* needed, const char* arrays) {
+List* scan_private(const char* serialized, Oid relid, const char* needed, const char* arrays, double requests,
+                   const char* drivers) {
   List* priv = NIL;
   priv = lappend(priv, makeString(const_cast<char*>(serialized)));  // kScanPlan
   priv = lappend(priv, makeInteger(int(relid)));                   // kScanRelid
   priv = lappend(priv, makeString(const_cast<char*>(needed)));      // kScanNeeded
   priv = lappend(priv, makeString(const_cast<char*>(arrays)));      // kScanArrays
+  priv = lappend(priv, makeString(psprintf("%.0f", requests)));     // kScanRequests
+  priv = lappend(priv, makeString(const_cast<char*>(drivers)));     // kScanDrivers
   Assert(list_length(priv) == kScanPrivateCount);
   return priv;
 }
 
-// The scan of `ps`'s table with the conditions `conds` (of `nclauses` clauses)
-// and nothing else asked of the remote.
-EnginePlanArgs plain_scan(PlannerInfo* root, RelOptInfo* rel, const RelPlanInfo* ps, List* conds, int nclauses) {
-  EnginePlanArgs a{};
-  a.root = root;
-  a.rel = rel;
-  a.info = ps;
-  a.conds = conds;
-  a.nclauses = nclauses;
-  return a;
-}
+// The plain scan's LIMIT: none when the query sorts (the remote would limit before the sort).
+long plain_limit(PlannerInfo* root) { return root->parse->sortClause ? -1 : pushable_limit(root); }
 
 }  // namespace
 
@@ -108,53 +100,52 @@ void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid) {
                               d->table->name.c_str())));
   RelPlanInfo* ps = static_cast<RelPlanInfo*>(palloc0(sizeof(RelPlanInfo)));
   ps->desc = d;
-  ps->conds = extract_conds(root, baserel, d, baserel->baserestrictinfo);
+  ps->rel = baserel;
+  ps->conds = extract_conds(root, baserel, d, in_execution_order(root, baserel->baserestrictinfo));
   ps->needed = needed_columns(root, baserel, d, baserel->baserestrictinfo);
+  resolve_options(ps);
   baserel->fdw_private = ps;
   // PostgreSQL fills tuples from pg_class.reltuples: -1 until the table is ANALYZEd.
   ps->tuples = baserel->tuples >= 0 ? baserel->tuples : d->table->est_rows;
   baserel->tuples = ps->tuples;
 
-  EnginePlan ep = engine_plan(plain_scan(root, baserel, ps, ps->conds, list_length(baserel->baserestrictinfo)));
+  // The plain scan's plan, which get_paths reuses.
+  PathShape plain;
+  plain.limit = plain_limit(root);
+  const EnginePlan* ep = engine_plan(root, ps, plain, ps->conds, list_length(baserel->baserestrictinfo), ps->needed);
   double sel = clauselist_selectivity(root, baserel->baserestrictinfo, 0, JOIN_INNER, nullptr);
   baserel->rows = clamp_row_est(ps->tuples * sel);
-  if (ep.ok && ep.is_lookup) baserel->rows = clamp_row_est(std::max(1.0, ep.requests));
+  if (ep->ok && ep->is_lookup) baserel->rows = clamp_row_est(std::max(1.0, ep->requests));
 }
 
 void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid) {
   RelPlanInfo* ps = static_cast<RelPlanInfo*>(baserel->fdw_private);
   RelDesc* d = ps->desc;
   const int nclauses = list_length(baserel->baserestrictinfo);
-  const long limit = root->parse->sortClause ? -1 : pushable_limit(root);
 
   // The plain scan.
-  EnginePlanArgs plain = plain_scan(root, baserel, ps, ps->conds, nclauses);
-  plain.limit = limit;
-  EnginePlan ep = engine_plan(plain);
+  PathShape plain;
+  plain.limit = plain_limit(root);
+  int index;
+  const EnginePlan* ep = engine_plan(root, ps, plain, ps->conds, nclauses, ps->needed, &index);
   // Unusable without a required condition (unless joined): a prohibitive cost.
-  const double requests = ep.ok ? ep.requests : 1e6;
-  if (!ep.ok) ep.request_ms = request_cost_ms(d);
-  Cost startup = path_cost(ep, 1, 0);
-  Cost total = path_cost(ep, requests, baserel->rows);
-  add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
-                        root, baserel, nullptr, baserel->rows, startup, total, NIL, nullptr, nullptr,
-                        path_private(nullptr, false, limit))));
+  const double requests = ep->ok ? ep->requests : 1e6;
+  Cost startup = path_cost(*ep, 1, 0);
+  Cost total = path_cost(*ep, requests, baserel->rows);
+  add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(root, baserel, nullptr, baserel->rows, startup,
+                                                                    total, NIL, nullptr, nullptr,
+                                                                    path_private(index))));
 
   // Sorted by the remote.
-  const char* sort_column = nullptr;
-  bool desc = false;
-  if (ep.ok && wanted_sort(root, baserel, d, &sort_column, &desc)) {
-    EnginePlanArgs sorted = plain_scan(root, baserel, ps, ps->conds, nclauses);
-    sorted.sort_column = sort_column;
-    sorted.sort_desc = desc;
+  PathShape sorted;
+  if (ep->ok && wanted_sort(root, baserel, d, &sorted.sort_column, &sorted.sort_desc)) {
     sorted.limit = pushable_limit(root);
-    EnginePlan sp = engine_plan(sorted);
-    if (sp.ok && sp.sorted) {
+    const EnginePlan* sp = engine_plan(root, ps, sorted, ps->conds, nclauses, ps->needed, &index);
+    if (sp->ok && sp->sorted) {
       add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
-                            root, baserel, nullptr, baserel->rows, path_cost(sp, 1, 0),
-                            path_cost(sp, sp.requests, baserel->rows),
-                            root->query_pathkeys, nullptr, nullptr,
-                            path_private(sort_column, desc, pushable_limit(root)))));
+                            root, baserel, nullptr, baserel->rows, path_cost(*sp, 1, 0),
+                            path_cost(*sp, sp->requests, baserel->rows), root->query_pathkeys, nullptr, nullptr,
+                            path_private(index))));
     }
   }
 
@@ -184,25 +175,39 @@ void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid) {
         &arg, nullptr);
     candidates = list_concat(candidates, eq);
   }
+  List* seen_outer = NIL;  // parameterizations given a path: one engine plan (and path) each
   foreach (lc, candidates) {
     RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
     CondInfo probe;
     if (!extract_cond(root, baserel, d, ri, &probe) || (probe.op != kEq && probe.op != kIn)) continue;
     Relids outer = bms_difference(ri->clause_relids, baserel->relids);
     if (bms_is_empty(outer) || bms_overlap(outer, baserel->lateral_referencers)) continue;
+    bool seen = false;
+    ListCell* sc;
+    foreach (sc, seen_outer)
+      if (bms_equal(static_cast<Relids>(lfirst(sc)), outer)) seen = true;
+    if (seen) continue;
+    seen_outer = lappend(seen_outer, outer);
     ParamPathInfo* ppi = get_baserel_parampathinfo(root, baserel, outer);
-    List* conds = list_concat(list_copy(ps->conds), extract_conds(root, baserel, d, ppi->ppi_clauses));
-    EnginePlan pp = engine_plan(plain_scan(root, baserel, ps, conds, nclauses + list_length(ppi->ppi_clauses)));
-    if (!pp.ok) continue;
+    PathShape param;
+    param.outer = outer;
+    // Only computed the first time this parameterization is seen (the memo
+    // is keyed by the shape); planning is cheap next to the engine's.
+    List* clauses = list_concat(list_copy(baserel->baserestrictinfo), ppi->ppi_clauses);
+    List* conds = extract_conds(root, baserel, d, in_execution_order(root, clauses));
+    bool* needed = needed_columns(root, baserel, d, clauses);
+    const EnginePlan* pp =
+        engine_plan(root, ps, param, conds, nclauses + list_length(ppi->ppi_clauses), needed, &index);
+    if (!pp->ok) continue;
     // Worth it only when the parameter shapes the request.
     bool uses_param = false;
-    for (int u = 0; u < pp.nused; ++u)
-      if (pp.used[u] >= list_length(ps->conds)) uses_param = true;
+    for (int u = 0; u < pp->nused; ++u)
+      if (list_member_ptr(ppi->ppi_clauses, static_cast<CondInfo*>(list_nth(conds, pp->used[u]))->rinfo))
+        uses_param = true;
     if (!uses_param) continue;
     add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
-                          root, baserel, nullptr, ppi->ppi_rows, path_cost(pp, 1, 0),
-                          path_cost(pp, pp.requests, ppi->ppi_rows), NIL, outer,
-                          nullptr, path_private(nullptr, false, -1))));
+                          root, baserel, nullptr, ppi->ppi_rows, path_cost(*pp, 1, 0),
+                          path_cost(*pp, pp->requests, ppi->ppi_rows), NIL, outer, nullptr, path_private(index))));
   }
 }
 
@@ -222,18 +227,20 @@ void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* inp
     if (a->aggfnoid != F_COUNT_ || a->aggfilter || a->aggdistinct || a->aggorder || a->args) return;
   }
   RelPlanInfo* base = static_cast<RelPlanInfo*>(input_rel->fdw_private);
-  EnginePlanArgs count = plain_scan(root, input_rel, base, base->conds, list_length(input_rel->baserestrictinfo));
+  PathShape count;
   count.count_only = true;
-  EnginePlan ep = engine_plan(count);
-  if (!ep.ok || !ep.all_exact) return;
+  int index;
+  const EnginePlan* ep =
+      engine_plan(root, base, count, base->conds, list_length(input_rel->baserestrictinfo), base->needed, &index);
+  if (!ep->ok || !ep->all_exact) return;
   RelPlanInfo* ps = static_cast<RelPlanInfo*>(palloc0(sizeof(RelPlanInfo)));
   *ps = *base;
   ps->count_only = true;
   ps->base = base;
   output_rel->fdw_private = ps;
-  Cost cost = path_cost(ep, std::max(1, ep.nendpoints), 0);  // one request (a row each) per endpoint
+  Cost cost = path_cost(*ep, std::max(1, ep->nendpoints), 0);  // one request (a row each) per endpoint
   add_path(output_rel, reinterpret_cast<Path*>(create_foreign_upper_path(root, output_rel, target, 1, cost, cost,
-                                                                          NIL, nullptr, NIL)));
+                                                                          NIL, nullptr, path_private(index))));
 }
 
 const RelDesc* planned_table(RelOptInfo* rel) {
@@ -241,59 +248,28 @@ const RelDesc* planned_table(RelOptInfo* rel) {
   return ps && !ps->count_only ? ps->desc : nullptr;
 }
 
-namespace {
-// The scanned relation of a count(*) upper rel.
-RelOptInfo* base_rel_of(PlannerInfo* root, RelPlanInfo* ps) {
-  for (int i = 1; i < root->simple_rel_array_size; ++i)
-    if (root->simple_rel_array[i] && root->simple_rel_array[i]->fdw_private == ps->base)
-      return root->simple_rel_array[i];
-  return nullptr;
-}
-}  // namespace
-
 ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntableid, ForeignPath* best_path,
                       List* tlist, List* scan_clauses, Plan* outer_plan) {
   RelPlanInfo* ps = static_cast<RelPlanInfo*>(foreignrel->fdw_private);
   RelDesc* d = ps->desc;
   const bool count_only = ps->count_only;
   Index scan_relid = foreignrel->relid;
-  List* conds;
   List* local = NIL;
   List* fdw_scan_tlist = NIL;
-  int nclauses;
-  const char* sort_column = nullptr;
-  bool desc = false;
-  long limit = -1;
+  // The path's engine plan, computed while the paths were made.
+  const EnginePlan* ep = engine_plan_at(ps, intVal(linitial(best_path->fdw_private)));
 
   if (count_only) {
-    RelOptInfo* base_rel = base_rel_of(root, ps);
-    conds = ps->base->conds;
-    nclauses = base_rel ? list_length(base_rel->baserestrictinfo) : list_length(conds);
     scan_relid = 0;
     fdw_scan_tlist = add_to_flat_tlist(NIL, root->upper_targets[UPPERREL_GROUP_AGG]->exprs);
     foreigntableid = d->relid;
   } else {
-    conds = extract_conds(root, foreignrel, d, scan_clauses);
-    nclauses = list_length(scan_clauses);
-    local = scan_clauses;  // PostgreSQL rechecks everything (but what the remote alone can apply; below)
-    List* priv = best_path->fdw_private;
-    if (priv) {
-      const char* s = strVal(list_nth(priv, kPathSortColumn));
-      sort_column = *s ? s : nullptr;
-      desc = intVal(list_nth(priv, kPathSortDesc)) != 0;
-      limit = std::atol(strVal(list_nth(priv, kPathLimit)));
-    }
-    if (best_path->path.param_info) ps->needed = needed_columns(root, foreignrel, d, scan_clauses);
+    // scan_clauses: the relation's and its parameterization's clauses, the ones
+    // the plan was computed for. PostgreSQL rechecks everything (but what the
+    // remote alone can apply; below).
+    local = scan_clauses;
   }
-
-  EnginePlanArgs args = plain_scan(root, count_only ? base_rel_of(root, ps) : foreignrel, ps, conds, nclauses);
-  args.sort_column = sort_column;
-  args.sort_desc = desc;
-  args.limit = limit;
-  args.eager = !count_only && reads_everything(root);
-  args.count_only = count_only;
-  EnginePlan ep = engine_plan(args);
-  if (!ep.ok) {
+  if (!ep->ok) {
     const Table* t = d->table;
     StringInfoData cols;
     initStringInfo(&cols);
@@ -304,6 +280,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
                               t->name.c_str(), cols.data),
                     t->required_hint.empty() ? 0 : errhint("%s", t->required_hint.c_str())));
   }
+  List* conds = ep->conds;
   if (!count_only) {
     // A condition on a column the chosen endpoint's rows lack, which the remote
     // applies (Binding::authoritative), is not rechecked against that NULL.
@@ -312,8 +289,10 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
     foreach (lc, local) {
       RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
       bool skip = false;
-      for (int u = 0; u < ep.nused; ++u)
-        if (ep.remote_only[u] && static_cast<CondInfo*>(list_nth(conds, ep.used[u]))->rinfo == ri) skip = true;
+      for (int u = 0; u < ep->nused; ++u)
+        if (ep->remote_only[u] && static_cast<CondInfo*>(list_nth(conds, ep->used[u]))->rinfo == ri &&
+            !static_cast<CondInfo*>(list_nth(conds, ep->used[u]))->widened)
+          skip = true;
       if (!skip) rechecked = lappend(rechecked, ri);
     }
     local = extract_actual_clauses(rechecked, false);
@@ -321,15 +300,27 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
   List* fdw_exprs = NIL;
   StringInfoData arrays;
   initStringInfo(&arrays);
-  for (int u = 0; u < ep.nused; ++u) {
-    CondInfo* c = static_cast<CondInfo*>(list_nth(conds, ep.used[u]));
+  for (int u = 0; u < ep->nused; ++u) {
+    CondInfo* c = static_cast<CondInfo*>(list_nth(conds, ep->used[u]));
     fdw_exprs = lappend(fdw_exprs, c->value);
     appendStringInfoChar(&arrays, c->is_array ? '1' : '0');
   }
   StringInfoData needed;
   initStringInfo(&needed);
-  for (size_t i = 0; i < d->table->columns.size(); ++i) appendStringInfoChar(&needed, ps->needed[i] ? '1' : '0');
-  List* fdw_private = scan_private(ep.serialized, foreigntableid, needed.data, arrays.data);
+  for (size_t i = 0; i < d->table->columns.size(); ++i) appendStringInfoChar(&needed, ep->needed[i] ? '1' : '0');
+  // The plan is serialized once, here, for the executor.
+  const ScanPlan* plan = ep->plan;
+  const bool eager = !count_only && reads_everything(root);
+  char* serialized = nullptr;
+  const bool ok = guarded([&] {
+    ScanPlan p = *plan;
+    p.eager = eager;
+    serialized = pstrdup_nothrow(p.serialize());
+    if (!serialized) throw std::bad_alloc();
+  });
+  if (!ok) raise_captured();
+  List* fdw_private = scan_private(serialized, foreigntableid, needed.data, arrays.data, ep->est.total(),
+                                   request_drivers(ps, *ep));
   return make_foreignscan(tlist, local, scan_relid, fdw_exprs, fdw_private, fdw_scan_tlist, NIL, outer_plan);
 }
 

@@ -13,14 +13,14 @@ enum FdwScanPrivateIndex {
   kScanRelid,     // Integer: the foreign table (also for count(*) plans, whose scanrelid is 0)
   kScanNeeded,    // String: '1'/'0' per table column
   kScanArrays,    // String: '1'/'0' per fdw_expr: its value is an array of values
+  kScanRequests,  // String: the requests one execution of the scan is estimated to send ("%.0f")
+  kScanDrivers,   // String: what drives that count (pages, detail columns, lookups), for the max_requests error
   kScanPrivateCount
 };
 
 // fdw_private of a ForeignPath: what the remote does for the path.
 enum FdwPathPrivateIndex {
-  kPathSortColumn = 0,  // String: the column the remote sorts by, "" for none
-  kPathSortDesc,        // Integer: 1 for a descending sort
-  kPathLimit,           // String: the rows a LIMIT asks for ("%ld"), -1 for none
+  kPathPlan = 0,  // Integer: its engine plan, the index in the relation's RelPlanInfo::plans (plan_internal.h)
   kPathPrivateCount
 };
 

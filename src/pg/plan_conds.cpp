@@ -44,6 +44,31 @@ bool comparable_types(Oid column, Oid value) {
   return cc == vc && (cc == TYPCATEGORY_NUMERIC || cc == TYPCATEGORY_STRING);
 }
 
+// A date column against a timestamp bound, or a timestamptz column against a
+// date: the bound converted to the column's type at execution, as PostgreSQL
+// itself compares them (in the session's time zone), else nullptr. A
+// timestamp becomes the day it falls on, which widens a range: the clause is
+// then marked inexact (a lower bound as >, an upper one as <, both sent
+// inclusive), and PostgreSQL's filter applies the exact bound.
+Expr* widened_bound(Oid column, Expr* value, unsigned* op, bool* widened) {
+  const Oid type = exprType(reinterpret_cast<Node*>(value));
+  Oid fn = InvalidOid, result = InvalidOid;
+  if (column == DATEOID && (type == TIMESTAMPTZOID || type == TIMESTAMPOID)) {
+    if (*op == kEq) return nullptr;
+    fn = type == TIMESTAMPTZOID ? F_DATE_TIMESTAMPTZ : F_DATE_TIMESTAMP;
+    result = DATEOID;
+    *op = (*op == kGe || *op == kGt) ? kGt : kLt;
+    *widened = true;
+  } else if (column == TIMESTAMPTZOID && type == DATEOID) {
+    fn = F_TIMESTAMPTZ_DATE;
+    result = TIMESTAMPTZOID;
+  } else {
+    return nullptr;
+  }
+  return reinterpret_cast<Expr*>(
+      makeFuncExpr(fn, result, list_make1(value), InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL));
+}
+
 int array_length_of(Expr* e) {
   e = strip(e);
   if (IsA(e, Const)) {
@@ -109,6 +134,7 @@ bool is_our_var(Expr* e, RelOptInfo* rel) {
 bool extract_cond(PlannerInfo* root, RelOptInfo* rel, RelDesc* d, RestrictInfo* ri, CondInfo* out) {
   Expr* clause = ri->clause;
   out->rinfo = ri;
+  out->widened = false;
   out->is_array = false;
   out->nvalues = 1;
   if (is_our_var(clause, rel) && exprType(reinterpret_cast<Node*>(clause)) == BOOLOID) {
@@ -140,13 +166,17 @@ bool extract_cond(PlannerInfo* root, RelOptInfo* rel, RelDesc* d, RestrictInfo* 
     }
     if (!free_of_rel(root, reinterpret_cast<Node*>(r), rel)) return false;
     Var* v = reinterpret_cast<Var*>(strip(l));
-    if (!comparable_types(v->vartype, exprType(reinterpret_cast<Node*>(strip(r))))) return false;
     char* name = get_opname(op->opno);
     bool ok;
     out->op = op_of(name, commuted, &ok);
     if (!ok) return false;
-    out->column = d->column_of[v->varattno - 1];
     out->value = r;
+    if (!comparable_types(v->vartype, exprType(reinterpret_cast<Node*>(strip(r))))) {
+      // Relative dates and other bounds of another date/time type: converted at execution.
+      out->value = widened_bound(v->vartype, strip(r), &out->op, &out->widened);
+      if (!out->value) return false;
+    }
+    out->column = d->column_of[v->varattno - 1];
     if (out->op == kContains) {
       out->is_array = true;
       out->nvalues = array_length_of(r);
@@ -171,6 +201,43 @@ bool extract_cond(PlannerInfo* root, RelOptInfo* rel, RelDesc* d, RestrictInfo* 
     return out->column >= 0;
   }
   return false;
+}
+
+List* in_execution_order(PlannerInfo* root, List* rinfos) {
+  // As createplan.c's order_qual_clauses (static there): by security level,
+  // then by cost, a stable sort; a cheap leakproof clause counts as level 0.
+  struct Item {
+    RestrictInfo* ri;
+    Cost cost;
+    Index level;
+  };
+  const int n = list_length(rinfos);
+  if (n <= 1) return list_copy(rinfos);
+  Item* items = static_cast<Item*>(palloc(sizeof(Item) * n));
+  int i = 0;
+  ListCell* lc;
+  foreach (lc, rinfos) {
+    RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
+    QualCost qcost;
+    cost_qual_eval_node(&qcost, reinterpret_cast<Node*>(ri), root);
+    items[i].ri = ri;
+    items[i].cost = qcost.per_tuple;
+    items[i].level = ri->leakproof && items[i].cost < 10 * cpu_operator_cost ? 0 : ri->security_level;
+    ++i;
+  }
+  for (i = 1; i < n; ++i) {
+    Item x = items[i];
+    int j;
+    for (j = i; j > 0; --j) {
+      const Item& y = items[j - 1];
+      if (x.level > y.level || (x.level == y.level && x.cost >= y.cost)) break;
+      items[j] = y;
+    }
+    items[j] = x;
+  }
+  List* out = NIL;
+  for (i = 0; i < n; ++i) out = lappend(out, items[i].ri);
+  return out;
 }
 
 List* extract_conds(PlannerInfo* root, RelOptInfo* rel, RelDesc* d, List* rinfos) {

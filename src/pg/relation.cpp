@@ -129,6 +129,7 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid, Oid umid) {
   c.base_url = d->api->default_base_url;
   c.rate_limit_per_minute = d->api->default_rate_per_minute;
   c.max_concurrency = d->api->default_concurrency;
+  c.max_requests = d->api->default_max_requests;
   c.user = std::to_string(userid);
   // Each option of the server, then of the table (the table's win): a common
   // one to its Config field, one the API declares to Config::options.

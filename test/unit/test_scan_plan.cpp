@@ -131,6 +131,37 @@ TEST(ScanPlan, RequestEstimateCountsPagesOfTheRowsAndOneLookup) {
   EXPECT_EQ(estimate_requests(orders, *list, cfg, 10000), 1);
 }
 
+TEST(ScanPlan, RequestEstimateNamesPagesAndPerRowDetails) {
+  const Table& products = *find_api("gcommerce")->table("products");
+  ScanRequest req;
+  req.needed = {"product_id", "full_description"};
+  auto plan = plan_scan(products, req);
+  ASSERT_TRUE(plan);
+  ASSERT_TRUE(plan->detail);
+  RequestEstimate e = estimate(products, *plan, 0, 3000);
+  EXPECT_EQ(e.pages, 30);    // 3,000 rows, 100 a page
+  EXPECT_EQ(e.details, 3000);  // one detail request a row
+  EXPECT_EQ(e.total(), 3030);
+  plan->limit = 20;          // a LIMIT bounds the pages and the detail requests
+  e = estimate(products, *plan, 0, 3000);
+  EXPECT_EQ(e.pages, 1);
+  EXPECT_EQ(e.details, 20);
+}
+
+TEST(ScanPlan, AClauseNotOfferedMakesTheScanInexactAndDropsTheLimit) {
+  ScanRequest req;
+  req.limit = 5;
+  auto plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->all_exact);
+  EXPECT_EQ(plan->limit, 5);
+  req.unoffered = 1;  // a condition PostgreSQL applies that the engine never saw
+  plan = plan_scan(glance("inventory"), req);
+  ASSERT_TRUE(plan);
+  EXPECT_FALSE(plan->all_exact);
+  EXPECT_EQ(plan->limit, -1);
+}
+
 TEST(ScanPlan, SerializationRoundTrips) {
   ScanPlan p;
   p.table = "inventory";

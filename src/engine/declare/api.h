@@ -36,6 +36,7 @@ struct Config {
   int max_concurrency = 1;
   HttpOptions http;
   long cache_ttl_ms = 0;
+  long max_requests = 0;     // most requests one statement may send (0: no bound)
   std::map<std::string, std::string> secrets;  // user mapping options; never shown
   std::string user;          // role the mapping belongs to (token caches are per server and user)
   std::string relname;       // the foreign table's name, for error messages
@@ -94,6 +95,8 @@ class Api {
   double default_rate_per_minute = 0;
   double default_burst = 1;
   int default_concurrency = 4;
+  long default_max_requests = 1000;  // max_requests: about ten minutes of the API's budget
+  int login_requests = 0;            // requests a login costs before a statement's first request
   std::vector<Table> tables;
 
   const Table* table(const std::string& resource) const;

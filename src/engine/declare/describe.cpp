@@ -88,7 +88,8 @@ std::string describe_column(const Table& t, const Column& c) {
   if (c.has(ColumnFlag::kRaw)) {
     parts.push_back("The remote object as received (jsonb)");
   } else if (c.has(ColumnFlag::kEcho)) {
-    parts.push_back("Not a remote field: echoes the value of the pushed = condition on it (a search term)");
+    parts.push_back("Filter only: reads as NULL, except that it echoes the value of the pushed = condition on it "
+                    "(a search term); not a remote field");
   } else {
     std::string path = c.path;
     for (auto& ch : path)

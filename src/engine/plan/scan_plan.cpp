@@ -142,7 +142,8 @@ std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
       if ((ep.bindings[b].to == BindTo::Path || ep.bindings[b].required) && !binding_used[b]) usable = false;
     if (!usable) continue;
 
-    plan.all_exact = exact;
+    // The one place that decides exactness, and so whether a LIMIT may shape the requests.
+    plan.all_exact = exact && req.unoffered == 0;
     // A detail column that takes its value from a pushed = condition (a filter
     // the list applies) needs no per-row fetch.
     auto filled = [&](const Column& c) {
@@ -196,23 +197,27 @@ bool can_count(const Table& table, const ScanPlan& plan) {
   return true;
 }
 
-double estimate_requests(const Table& table, const ScanPlan& plan, const Config& cfg, double rows) {
-  double total = 0;
+RequestEstimate estimate(const Table& table, const ScanPlan& plan, int page_size, double rows) {
+  RequestEstimate est;
   for (int e : plan.endpoints) {
     const Endpoint& ep = table.reads[e];
     if (ep.shape == Shape::Object) {
-      total += 1;
+      est.lookups += 1;
       continue;
     }
     double page = ep.paging.max_size > 0 ? ep.paging.max_size : 100;
-    if (cfg.page_size > 0) page = std::min<double>(page, cfg.page_size);
+    if (page_size > 0) page = std::min<double>(page, page_size);
     if (ep.paging.style == PagingStyle::None) page = std::max(rows, 1.0);
     double r = plan.limit >= 0 ? std::min<double>(rows, plan.limit) : rows;
-    total += std::max(1.0, std::ceil(r / page));
+    est.pages += std::max(1.0, std::ceil(r / page));
   }
-  if (plan.detail) total += rows;
-  if (plan.supplement) total += 1;
-  return total;
+  if (plan.detail) est.details = std::ceil(plan.limit >= 0 ? std::min<double>(rows, plan.limit) : rows);
+  if (plan.supplement) est.supplements = 1;
+  return est;
+}
+
+double estimate_requests(const Table& table, const ScanPlan& plan, const Config& cfg, double rows) {
+  return estimate(table, plan, cfg.page_size, rows).total();
 }
 
 }  // namespace cfdw

@@ -47,7 +47,19 @@ struct ScanRequest {
   std::vector<std::string> needed; // columns the query reads
   std::string sort_column;         // wanted order (single column), empty: none
   bool sort_desc = false;
-  long limit = -1;                 // LIMIT (+OFFSET) if every condition is pushed; -1 none
+  long limit = -1;                 // LIMIT (+OFFSET) of the query; kept only when every condition is exact
+  int unoffered = 0;               // conditions PostgreSQL applies that are not offered (they make the scan inexact)
+};
+
+// What a plan's requests are, estimated: list pages, per-row detail requests,
+// point lookups, supplement requests and logins.
+struct RequestEstimate {
+  double pages = 0;
+  double details = 0;
+  double lookups = 0;
+  double supplements = 0;
+  double logins = 0;
+  double total() const { return pages + details + lookups + supplements + logins; }
 };
 
 // Chooses the endpoint(s) and which conditions shape them. Returns nullopt when
@@ -61,7 +73,9 @@ bool can_sort(const Table& table, const ScanPlan& plan, const std::string& colum
 bool remote_only(const Table& table, const ScanPlan& plan, size_t u);
 // Whether count(*) can be answered from the remote total for this plan.
 bool can_count(const Table& table, const ScanPlan& plan);
-// Estimated requests for the plan (planner costs).
+// Estimated requests for the plan (planner costs) over `rows` remote rows,
+// with pages of at most page_size rows (0: the endpoint's maximum).
+RequestEstimate estimate(const Table& table, const ScanPlan& plan, int page_size, double rows);
 double estimate_requests(const Table& table, const ScanPlan& plan, const Config& cfg, double rows);
 
 }  // namespace cfdw

@@ -226,6 +226,20 @@ void Session::prepare(const std::vector<ApiRequest>& reqs, Prepared* p) {
     p->todo_index.push_back(i);
     p->tickets.push_back(ticket);
   }
+  if (budget_ && budget_max_ > 0 && !p->todo.empty()) {
+    if (budget_->used + int64_t(p->todo.size()) > budget_max_)
+      throw Error(sqlstate::kProgramLimitExceeded, budget_message_, budget_detail_, budget_hint_);
+    budget_->used += int64_t(p->todo.size());
+  }
+}
+
+void Session::set_budget(RequestBudget* budget, long max, std::string message, std::string detail,
+                         std::string hint) {
+  budget_ = budget;
+  budget_max_ = max;
+  budget_message_ = std::move(message);
+  budget_detail_ = std::move(detail);
+  budget_hint_ = std::move(hint);
 }
 
 std::vector<ApiResult> Session::call_many(const std::vector<ApiRequest>& reqs) {

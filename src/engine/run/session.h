@@ -45,6 +45,12 @@ struct ServerStats {
   int64_t rows = 0;
 };
 
+// The requests one statement has sent to a server, shared by the sessions of
+// its scans, which each fail a request beyond their max_requests (54000).
+struct RequestBudget {
+  int64_t used = 0;   // requests sent so far (cached answers do not count)
+};
+
 class Session {
  public:
   Session(const Api& api, Config config, HttpClient& client, RateLimiter* limiter,
@@ -77,6 +83,9 @@ class Session {
 
   // Per-backend store for API state such as a login token, keyed by server and user.
   std::string& login_state();
+  // Counts this session's requests in `budget` (not owned), failing the one
+  // that would make it exceed `max` (0: no bound) with `message`, `detail` and `hint`.
+  void set_budget(RequestBudget* budget, long max, std::string message, std::string detail, std::string hint);
 
  private:
   HttpRequest to_http(const ApiRequest& req);
@@ -101,6 +110,9 @@ class Session {
   RateLimiter* limiter_;
   ServerStats* stats_;
   HttpHooks hooks_;
+  RequestBudget* budget_ = nullptr;
+  long budget_max_ = 0;
+  std::string budget_message_, budget_detail_, budget_hint_;
 };
 
 // Maps an HTTP status to the contract's SQLSTATE.
