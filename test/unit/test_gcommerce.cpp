@@ -134,11 +134,11 @@ TEST(GCommercePlan, CategoryTreeAndOrderFilters) {
             "GET /products?cid=8210&subcats=Y&page=1&items_per_page=100 (paged)");
   req.conds = {{"order_id", kIn, 2}};
   EXPECT_EQ(describe(gcommerce("products"), req, {vals({"1001", "1002"})})[0],
-            "GET /products?order_ids=1001,1002&page=1&items_per_page=100 (paged)");
+            "GET /products?order_ids=1001%2C1002&page=1&items_per_page=100 (paged)");
   // "Comma-separated list of order IDs": one request for the list, not one series per order.
   req.conds = {{"order_id", kIn, 3}};
   EXPECT_EQ(describe(gcommerce("products"), req, {vals({"1", "13", "24"})})[0],
-            "GET /products?order_ids=1,13,24&page=1&items_per_page=100 (paged)");
+            "GET /products?order_ids=1%2C13%2C24&page=1&items_per_page=100 (paged)");
 }
 
 TEST(GCommercePlan, PurchaseOrdersAndShipmentsSortRemotely) {

@@ -46,22 +46,22 @@ std::vector<std::string> requests_for(const std::string& name, std::vector<CondS
 
 TEST(GlocherTables, CartsWithoutAStatusConditionReadAllThreeLists) {
   EXPECT_EQ(requests_for("carts", {}, {}),
-            (std::vector<std::string>{"GET /getPendingCarts?id=42",
-                                      "GET /getPaidCarts?id=42",
-                                      "GET /getCompletedCarts?id=42"}));
+            (std::vector<std::string>{"GET /getPendingCarts?id=42&page=1 (paged)",
+                                      "GET /getPaidCarts?id=42&page=1 (paged)",
+                                      "GET /getCompletedCarts?id=42&page=1 (paged)"}));
 }
 
 TEST(GlocherTables, APendingStatusReadsOnlyThePendingList) {
   EXPECT_EQ(requests_for("carts", {{"status", kEq, 1}}, {vals({"pending"})}),
-            (std::vector<std::string>{"GET /getPendingCarts?id=42"}));
+            (std::vector<std::string>{"GET /getPendingCarts?id=42&page=1 (paged)"}));
 }
 
 TEST(GlocherTables, PaidAndCashReadOnlyThePaidList) {
   EXPECT_EQ(requests_for("carts", {{"status", kIn, 2}}, {vals({"paid", "cash"})}),
-            (std::vector<std::string>{"GET /getPaidCarts?id=42"}));
+            (std::vector<std::string>{"GET /getPaidCarts?id=42&page=1 (paged)"}));
   EXPECT_EQ(requests_for("carts", {{"status", kIn, 2}}, {vals({"pending", "completed"})}),
-            (std::vector<std::string>{"GET /getPendingCarts?id=42",
-                                      "GET /getCompletedCarts?id=42"}));
+            (std::vector<std::string>{"GET /getPendingCarts?id=42&page=1 (paged)",
+                                      "GET /getCompletedCarts?id=42&page=1 (paged)"}));
 }
 
 TEST(GlocherTables, TheShopsIdComesFromTheShopIdOption) {
