@@ -297,11 +297,29 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
     }
     local = extract_actual_clauses(rechecked, false);
   }
+  // The used conditions in the order of the scan's quals (PostgreSQL's
+  // order_qual_clauses), which is the order their parameters are sent in.
+  const int nused = ep->nused;
+  int* order = static_cast<int*>(palloc(sizeof(int) * std::max(1, nused)));
+  int* pos = static_cast<int*>(palloc(sizeof(int) * std::max(1, nused)));
+  for (int u = 0; u < nused; ++u) {
+    order[u] = u;
+    const RestrictInfo* ri = static_cast<CondInfo*>(list_nth(conds, ep->used[u]))->rinfo;
+    pos[u] = count_only ? u : list_length(scan_clauses) + u;
+    int k = 0;
+    ListCell* lc;
+    if (!count_only)
+      foreach (lc, scan_clauses) {
+        if (lfirst(lc) == ri) pos[u] = k;
+        ++k;
+      }
+  }
+  std::stable_sort(order, order + nused, [pos](int a, int b) { return pos[a] < pos[b]; });
   List* fdw_exprs = NIL;
   StringInfoData arrays;
   initStringInfo(&arrays);
-  for (int u = 0; u < ep->nused; ++u) {
-    CondInfo* c = static_cast<CondInfo*>(list_nth(conds, ep->used[u]));
+  for (int k = 0; k < nused; ++k) {
+    CondInfo* c = static_cast<CondInfo*>(list_nth(conds, ep->used[order[k]]));
     fdw_exprs = lappend(fdw_exprs, c->value);
     appendStringInfoChar(&arrays, c->is_array ? '1' : '0');
   }
@@ -315,6 +333,10 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
   const bool ok = guarded([&] {
     ScanPlan p = *plan;
     p.eager = eager;
+    for (int k = 0; k < nused; ++k) {
+      p.used[k] = plan->used[order[k]];
+      p.binding_of[k] = plan->binding_of[order[k]];
+    }
     serialized = pstrdup_nothrow(p.serialize());
     if (!serialized) throw std::bad_alloc();
   });
