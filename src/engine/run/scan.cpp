@@ -231,19 +231,7 @@ void Scan::decode_page(const Series& s, const json::Value& root, const std::stri
     // Fetch each row's detail object; a row deleted meanwhile (404) is dropped.
     const Endpoint& det = table_.reads[table_.detail];
     std::vector<ApiRequest> reqs;
-    for (const json::Value* o : objs) {
-      ApiRequest r;
-      r.method = det.method;
-      r.path = det.path;
-      for (const auto& b : det.bindings) {
-        const Column* c = table_.column(b.column);
-        const json::Value* v = c ? json::get(*o, c->path.substr(0, c->path.find('|'))) : nullptr;
-        r.path = substitute(r.path, b.param, v ? json::text(*v) : "");
-      }
-      r.not_found_is_empty = true;
-      r.expect_data = true;
-      reqs.push_back(std::move(r));
-    }
+    for (const json::Value* o : objs) reqs.push_back(detail_request(table_, *o));
     std::vector<ApiResult> res = session_.call_many(reqs);
     requests_ += long(reqs.size());
     for (size_t i = 0; i < objs.size(); ++i) {
@@ -361,9 +349,7 @@ int64_t Scan::count() {
   for (size_t i = 0; i < series_.size(); ++i) {
     Series& s = *series_[i];
     const Endpoint& ep = table_.reads[s.endpoint];
-    ApiRequest r = page_request(ep, s.path, s.query, ep.paging.first_page, 1);
-    r.expect_data = true;
-    ApiResult res = session_.call(r);
+    ApiResult res = session_.call(count_request(ep, s));
     ++requests_;
     if (res.not_found) continue;
     const long n = parse_total(json::get(res.doc.root(), ep.paging.total_path));
