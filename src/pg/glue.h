@@ -9,6 +9,7 @@
 #include "engine/declare/api.h"
 #include "engine/http/http.h"
 #include "engine/run/session.h"
+#include "pg/ops.h"  // stats_add: one statement's counters added to its server's
 #include "pg/pg.h"
 
 namespace cfdw::pg {
@@ -43,11 +44,12 @@ List* user_mapping_options(const RelDesc* d, Oid userid, Oid* umid = nullptr);
 // The backend's HTTP client and rate budgets.
 HttpClient& http_client();
 RateLimiter* rate_limiter(const Config& cfg, const Api& api);
-// Adds one statement's counters to its server's (ops.h: shared when preloaded). Never throws.
-void merge_stats(const std::string& server, const ServerStats& add);
 // Hooks that make waits interruptible and visible (wait event), announce a
 // statement's first long wait for a server, and log requests.
 HttpHooks backend_hooks(const Config& cfg);
+// The Session of one scan, write or ANALYZE: the backend's client, the
+// server's rate budget and hooks, counters into *stats. C++ only: call inside guarded().
+std::unique_ptr<Session> open_session(const Api& api, const Config& cfg, ServerStats* stats);
 
 // Canonical text of a Datum for the engine (see values.h), palloc'd.
 char* datum_to_canonical(Datum value, Oid type);
