@@ -9,6 +9,9 @@ source scripts/lib.sh
 
 bash scripts/install-deps.sh
 
+echo "== one wire (every request built in src/engine/wire/)"
+bash scripts/check_one_wire.sh
+
 echo "== unit tests (CTest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null

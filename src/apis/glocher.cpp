@@ -380,20 +380,10 @@ class Glocher : public Api {
     std::string& state = session.login_state();
     if (state.size() > owner.size() && state.compare(0, owner.size(), owner) == 0) return state.substr(owner.size());
 
-    ApiRequest shown;  // what errors show: never the body with the password
-    shown.method = "POST";
-    shown.path = "/auth";
-    HttpRequest h;
-    h.method = shown.method;
-    h.url = join_url(cfg.base_url, shown.path);
-    json::Builder body;
-    body.set_string("email", email);
-    body.set_string("pwd", password);
-    h.body = body.str();
-    h.headers = {"Content-Type: application/json", "Accept: application/json"};
-    h.idempotent = true;  // logging in twice does no harm
+    // Errors show the request's display, never its body with the password.
+    const ApiRequest shown = login_request("/auth", {{"email", email}, {"pwd", password}});
+    HttpRequest h = http_request(session.api().name, cfg.base_url, shown);
     h.login = true;
-    h.display = shown.display();
     const HttpResponse resp = session.send_raw(std::move(h));
 
     const Api& api = session.api();

@@ -58,15 +58,14 @@ int acquire_sample(Relation relation, int elevel, HeapTuple* rows, int targrows,
   Oid umid = InvalidOid;
   List* user_options = user_mapping_options(d, userid, &umid);
   Owned<AnalyzeExec>* owned = own_in<AnalyzeExec>(CurrentMemoryContext);
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     owned->object = new AnalyzeExec();
     AnalyzeExec& x = *owned->object;
     x.config = make_config(d, user_options, userid, umid);
     ScanPlan plan;
     std::vector<bool> needed;
     if (!plain_plan(*d->table, &plan, &needed)) return;
-    x.session = std::make_unique<Session>(*d->api, x.config, http_client(), rate_limiter(x.config, *d->api),
-                                          &x.stats, backend_hooks(x.config, &x.stats));
+    x.session = open_session(*d->api, x.config, &x.stats);
     for (int e : plan.endpoints)
       if (d->table->reads[e].shape == Shape::List && d->table->reads[e].paging.total_path.empty())
         x.reports_total = false;
@@ -83,7 +82,6 @@ int acquire_sample(Relation relation, int elevel, HeapTuple* rows, int targrows,
     x.total = x.scan->reported_total();
     x.requests = x.scan->requests_sent();
   });
-  if (!ok) raise_captured();
   AnalyzeExec& x = *owned->object;
 
   const int n = int(x.rows.size());
@@ -129,12 +127,11 @@ int acquire_sample(Relation relation, int elevel, HeapTuple* rows, int targrows,
 bool analyze_table(Relation relation, AcquireSampleRowsFunc* func, BlockNumber* totalpages) {
   RelDesc* d = describe_relation(relation);
   bool can = false;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     ScanPlan plan;
     std::vector<bool> needed;
     can = plain_plan(*d->table, &plan, &needed);
   });
-  if (!ok) raise_captured();
   if (!can) return false;  // PostgreSQL says it skips the table
   *func = acquire_sample;
   *totalpages = 1;

@@ -14,6 +14,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <utility>
 
 #include "engine/error.h"
 
@@ -54,6 +55,15 @@ bool guarded(F&& f) noexcept {
 // Raises the recorded error as a PostgreSQL ERROR. Call only from plain glue
 // code after the guarded block has returned.
 [[noreturn]] void raise_captured();
+
+// guarded(f), then the recorded error raised: the usual pair in glue code.
+// f's frames are gone when it raises; the caller's lambda must capture only
+// references (nothing with a destructor lives in this frame or the caller's
+// full-expression).
+template <typename F>
+void guarded_or_raise(F&& f) {
+  if (!guarded(std::forward<F>(f))) raise_captured();
+}
 
 // Whether the backend wants the current query to stop (cancel, statement
 // timeout, termination). Reads PostgreSQL's flags only; raises nothing.

@@ -167,14 +167,13 @@ void start_scan(ForeignScanState* node) {
   Owned<ScanExec>* owned = st->exec;
   const RelDesc* d = st->desc;
   const char* needed = st->needed;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     ScanExec& x = *owned->object;
     x.scan.reset();
     std::vector<bool> need;
     for (const char* p = needed; *p; ++p) need.push_back(*p == '1');
     x.scan = std::make_unique<Scan>(*x.session, *d->table, x.plan, to_cond_values(ev), need);
   });
-  if (!ok) raise_captured();
   st->started = true;
 }
 
@@ -242,7 +241,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
     if (std::strcmp(def->defname, "max_requests") == 0) max = std::atol(strVal(def->arg));
   }
   const BudgetText text = budget_text(d, st->drivers, max, estimate);
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     auto x = std::make_unique<ScanExec>();
     x->config = make_config(d, user_options, userid, umid);
     // A plan estimated above max_requests fails before sending anything.
@@ -253,8 +252,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
                       ")",
                   text.detail, text.hint);
     x->plan = ScanPlan::deserialize(plan_text);
-    x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
-                                           &x->stats, backend_hooks(x->config, &x->stats));
+    x->session = open_session(*d->api, x->config, &x->stats);
     x->session->set_budget(budget, max,
                            "a statement reading foreign table \"" + std::string(d->relname) +
                                "\" reached max_requests (" + std::to_string(max) + ") of server \"" +
@@ -262,7 +260,6 @@ void begin_scan(ForeignScanState* node, int eflags) {
                            text.detail, text.hint);
     owned->object = x.release();
   });
-  if (!ok) raise_captured();
 }
 
 TupleTableSlot* iterate_scan(ForeignScanState* node) {
@@ -274,8 +271,7 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
 
   if (st->count_only) {
     if (st->count_done) return slot;
-    const bool ok = guarded([&] { x->count = x->scan->count(); });
-    if (!ok) raise_captured();
+    guarded_or_raise([&] { x->count = x->scan->count(); });
     st->count_done = true;
     for (int i = 0; i < slot->tts_tupleDescriptor->natts; ++i) {
       slot->tts_values[i] = Int64GetDatum(x->count);
@@ -289,13 +285,11 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
     // Under an async Append: no waiting here. An empty slot means "pending"
     // unless async_end says the scan is over.
     Scan::Poll r = Scan::Poll::Pending;
-    const bool ok = guarded([&] { r = x->scan->poll(&x->row); });
-    if (!ok) raise_captured();
+    guarded_or_raise([&] { r = x->scan->poll(&x->row); });
     st->async_end = r == Scan::Poll::End;
     has = r == Scan::Poll::Row;
   } else {
-    const bool ok = guarded([&] { has = x->scan->next(&x->row); });
-    if (!ok) raise_captured();
+    guarded_or_raise([&] { has = x->scan->next(&x->row); });
   }
   if (!has) return slot;
 
@@ -400,19 +394,17 @@ void async_configure_wait(AsyncRequest* areq) {
   produce_tuple(areq);
   if (areq->request_complete) {
     wake_now = true;
-    const bool ok = guarded([&] { http_client().prepare_wait(true); });
-    if (!ok) raise_captured();
+    guarded_or_raise([&] { http_client().prepare_wait(true); });
     ExecAsyncResponse(areq);
     return;
   }
   ScanExec* x = st->exec->object;
   int fd = -1;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     if (x->wait_fd < 0) x->wait_fd = http_client().new_wait_fd();
     http_client().prepare_wait(wake_now);
     fd = x->wait_fd;
   });
-  if (!ok) raise_captured();
   AddWaitEventToSet(reinterpret_cast<AppendState*>(areq->requestor)->as_eventset, WL_SOCKET_READABLE, fd, nullptr,
                     areq);
 }
@@ -456,7 +448,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
   const char* plan_text = st->plan_text;
   char* lines = nullptr;
   char* notes = nullptr;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     ScanPlan plan = ScanPlan::deserialize(plan_text);
     std::vector<std::optional<CondValues>> vals(n);
     for (int k = 0; k < n; ++k) {
@@ -484,7 +476,6 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     notes = pstrdup_nothrow(note);
     if (!lines || !notes) throw std::bad_alloc();
   });
-  if (!ok) raise_captured();
   ExplainPropertyText("Remote API", d->api->name.c_str(), es);
   if (es->verbose) {
     List* reqs = NIL;

@@ -9,6 +9,7 @@
 #include "engine/declare/api.h"
 #include "engine/http/http.h"
 #include "engine/run/session.h"
+#include "pg/ops.h"  // stats_add: one statement's counters added to its server's
 #include "pg/pg.h"
 
 namespace cfdw::pg {
@@ -50,6 +51,9 @@ void merge_stats(const Config& cfg, const ServerStats& stats);
 // announce a statement's first long wait for a server, log requests, and add
 // `stats` (the table access's counters) to the server's after every request.
 HttpHooks backend_hooks(const Config& cfg, const ServerStats* stats = nullptr);
+// The Session of one scan, write or ANALYZE: the backend's client, the
+// server's rate budget and hooks, counters into *stats. C++ only: call inside guarded().
+std::unique_ptr<Session> open_session(const Api& api, const Config& cfg, ServerStats* stats);
 
 // Canonical text of a Datum for the engine (see values.h), palloc'd.
 char* datum_to_canonical(Datum value, Oid type);

@@ -126,8 +126,7 @@ TupleTableSlot* store_returned(ModifyState* st, TupleTableSlot* slot, const Row&
     const char* text = col >= 0 ? (row[col] ? row[col]->c_str() : nullptr)
                                 : (i < d->natts ? d->constant_of[i] : nullptr);  // a constant column
     if (att->attisdropped || !text) continue;
-    slot->tts_values[i] = InputFunctionCall(&st->inputs[i], const_cast<char*>(text), st->ioparams[i],
-                                            att->atttypmod);
+    slot->tts_values[i] = canonical_to_datum(text, att, &st->inputs[i], st->ioparams[i]);
     slot->tts_isnull[i] = false;
   }
   return ExecStoreVirtualTuple(slot);
@@ -252,7 +251,7 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
   const Table* table = d->table;
   const char* relname = d->relname;
   // Plain data only from here to the end of the guarded block.
-  const bool ok = guarded([&rule, &why, table, relname, kind, assigned, nchanged, options, noptions] {
+  guarded_or_raise([&rule, &why, table, relname, kind, assigned, nchanged, options, noptions] {
     std::map<std::string, std::string> opts;
     for (int k = 0; k < noptions; ++k) opts[options[k].name] = options[k].value;  // later entries (the table's) win
     UpdateShape shape;
@@ -270,7 +269,6 @@ List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, in
       if (!why) throw std::bad_alloc();
     }
   });
-  if (!ok) raise_captured();
   if (rule < 0) ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s", why)));
 
   const bool on_conflict = plan->onConflictAction == ONCONFLICT_NOTHING;
@@ -346,17 +344,15 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
   Owned<ModifyExec>* owned = st->exec;
   const int rule = st->rule;
   const bool returning = st->returning || st->on_conflict;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     auto x = std::make_unique<ModifyExec>();
     x->config = make_config(d, user_options, userid, umid);
-    x->session = std::make_unique<Session>(*d->api, x->config, http_client(), rate_limiter(x->config, *d->api),
-                                           &x->stats, backend_hooks(x->config, &x->stats));
+    x->session = open_session(*d->api, x->config, &x->stats);
     std::vector<std::string> cols(changed, changed + nchanged);
     const int batch = x->config.batch_size > 0 ? x->config.batch_size : 1 << 30;
     x->writer = std::make_unique<Writer>(*x->session, *d->table, rule, batch, returning, cols);
     owned->object = x.release();
   });
-  if (!ok) raise_captured();
 }
 
 TupleTableSlot* exec_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot, TupleTableSlot*) {
@@ -466,21 +462,10 @@ void explain_modify(ModifyTableState*, ResultRelInfo* rinfo, List* fdw_private, 
   char* text = nullptr;
   const bool on_conflict = intVal(list_nth(fdw_private, kModifyOnConflict)) != 0;
   const bool returning = intVal(list_nth(fdw_private, kModifyReturning)) != 0;
-  const ConflictCheck& cc = st->desc->table->conflict;
-  const Table* t = st->desc->table;
-  const bool ok = guarded([&] {
-    std::string s = w.method + " " + w.path + " (" + w.name;
-    if (w.batch_max > 0 && !returning && !on_conflict)
-      s += ", up to " + std::to_string(w.batch_max) + " rows a request";
-    else if (w.batch_max > 0)
-      s += ", one row a request because of RETURNING or ON CONFLICT";
-    s += ")";
-    if (on_conflict && cc.endpoint >= 0)
-      s += "; each row first looked up by " + cc.column + " with GET " + t->reads[cc.endpoint].path;
-    text = pstrdup_nothrow(s);
+  guarded_or_raise([&] {
+    text = pstrdup_nothrow(describe_write(*st->desc->table, w, returning, on_conflict));
     if (!text) throw std::bad_alloc();
   });
-  if (!ok) raise_captured();
   ExplainPropertyText("Remote API", st->desc->api->name.c_str(), es);
   ExplainPropertyText("Remote write", text, es);
 }

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <set>
 
-#include "apis/apis.h"
 #include "engine/wire/url.h"
 #include "engine/http/ratelimit.h"
 #include "pg/options.h"

@@ -15,25 +15,10 @@
 #include "engine/error.h"
 #include "engine/http/http.h"
 #include "loopback_server.h"
+#include "test_support.h"
 
 namespace cfdw {
 namespace {
-
-HttpOptions options() {
-  HttpOptions o;
-  o.timeout_ms = 5000;
-  o.connect_timeout_ms = 2000;
-  o.max_retries = 3;
-  o.backoff_base_ms = 5;
-  return o;
-}
-
-HttpRequest get(const LoopbackServer& server, const std::string& target) {
-  HttpRequest r;
-  r.url = server.url(target);
-  r.display = "GET " + target;
-  return r;
-}
 
 // A handler that answers after `delay_ms` and records the most requests it
 // held at once.
@@ -77,7 +62,7 @@ TEST_F(AsyncHttpTest, BatchesStartedTogetherAreInFlightTogether) {
   LoopbackServer server(counting.handler(200));
   std::vector<std::shared_ptr<HttpClient::Async>> batches;
   for (int i = 0; i < 4; ++i)
-    batches.push_back(client.start({get(server, "/shop/" + std::to_string(i))}, 1, options(), nullptr, hooks, &stats));
+    batches.push_back(client.start({loopback_get(server, "/shop/" + std::to_string(i))}, 1, fast_http_options(), nullptr, hooks, &stats));
   drive({batches[0].get(), batches[1].get(), batches[2].get(), batches[3].get()});
 
   EXPECT_EQ(counting.most, 4);
@@ -96,7 +81,7 @@ TEST_F(AsyncHttpTest, StartDoesNotWaitAndTheWaitDescriptorDoesNotSpin) {
     r.delay_ms = 300;
     return r;
   });
-  auto batch = client.start({get(server, "/slow")}, 1, options(), nullptr, hooks, &stats);
+  auto batch = client.start({loopback_get(server, "/slow")}, 1, fast_http_options(), nullptr, hooks, &stats);
   EXPECT_FALSE(client.progress(*batch));
   const int waits = drive({batch.get()});
   // 300 ms in slices of at most kWaitSliceMs, plus socket events: not a busy loop.
@@ -107,7 +92,7 @@ TEST_F(AsyncHttpTest, StartDoesNotWaitAndTheWaitDescriptorDoesNotSpin) {
 
 TEST_F(AsyncHttpTest, RetriesAsTheBlockingModeDoes) {
   LoopbackServer server([](const Received&, int n) { return n < 2 ? respond(503, "busy") : respond(200, "ok"); });
-  auto batch = client.start({get(server, "/inventory")}, 1, options(), nullptr, hooks, &stats);
+  auto batch = client.start({loopback_get(server, "/inventory")}, 1, fast_http_options(), nullptr, hooks, &stats);
   drive({batch.get()});
   const std::vector<HttpResponse> r = client.take(*batch);
   EXPECT_EQ(r[0].status, 200);
@@ -118,13 +103,13 @@ TEST_F(AsyncHttpTest, RetriesAsTheBlockingModeDoes) {
 
 TEST_F(AsyncHttpTest, AnErrorBelongsToItsBatchAndIsThrownByItsProgress) {
   LoopbackServer server([](const Received& r, int) { return respond(200, r.target); });
-  HttpOptions no_retry = options();
+  HttpOptions no_retry = fast_http_options();
   no_retry.max_retries = 0;
   HttpRequest refused;
   refused.url = "http://127.0.0.1:1/nothing";  // nothing listens on port 1
   refused.display = "GET /nothing";
   auto failing = client.start({refused}, 1, no_retry, nullptr, hooks, &stats);
-  auto fine = client.start({get(server, "/fine")}, 1, options(), nullptr, hooks, &stats);
+  auto fine = client.start({loopback_get(server, "/fine")}, 1, fast_http_options(), nullptr, hooks, &stats);
   // Driving only the good batch hands the failure to the other without throwing.
   drive({fine.get()});
   EXPECT_EQ(client.take(*fine)[0].body, "/fine");
@@ -143,8 +128,8 @@ TEST_F(AsyncHttpTest, AnErrorBelongsToItsBatchAndIsThrownByItsProgress) {
 TEST_F(AsyncHttpTest, ABlockingCallMeanwhileCompletesBoth) {
   Counting counting;
   LoopbackServer server(counting.handler(150));
-  auto batch = client.start({get(server, "/async")}, 1, options(), nullptr, hooks, &stats);
-  const HttpResponse blocking = client.perform_one(get(server, "/blocking"), options(), nullptr, hooks, &stats);
+  auto batch = client.start({loopback_get(server, "/async")}, 1, fast_http_options(), nullptr, hooks, &stats);
+  const HttpResponse blocking = client.perform_one(loopback_get(server, "/blocking"), fast_http_options(), nullptr, hooks, &stats);
   EXPECT_EQ(blocking.body, "/blocking");
   drive({batch.get()});
   EXPECT_EQ(client.take(*batch)[0].body, "/async");
@@ -159,7 +144,7 @@ TEST_F(AsyncHttpTest, CancelIsThrownByProgress) {
   });
   bool abort = false;
   hooks.should_abort = [&] { return abort; };
-  auto batch = client.start({get(server, "/slow")}, 1, options(), nullptr, hooks, &stats);
+  auto batch = client.start({loopback_get(server, "/slow")}, 1, fast_http_options(), nullptr, hooks, &stats);
   EXPECT_FALSE(client.progress(*batch));
   abort = true;
   EXPECT_THROW(client.progress(*batch), Cancelled);
@@ -171,7 +156,7 @@ TEST_F(AsyncHttpTest, EveryWaiterHasItsOwnDescriptorForTheSameSet) {
   LoopbackServer server([](const Received& r, int) { return respond(200, r.target); });
   const int a = client.new_wait_fd(), b = client.new_wait_fd();
   EXPECT_NE(a, b);
-  auto batch = client.start({get(server, "/x")}, 1, options(), nullptr, hooks, &stats);
+  auto batch = client.start({loopback_get(server, "/x")}, 1, fast_http_options(), nullptr, hooks, &stats);
   while (!client.progress(*batch)) {
     client.prepare_wait();
     pollfd p[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
@@ -180,7 +165,7 @@ TEST_F(AsyncHttpTest, EveryWaiterHasItsOwnDescriptorForTheSameSet) {
     EXPECT_EQ(p[0].revents & POLLIN, p[1].revents & POLLIN);
   }
   // A complete batch makes the descriptor readable at once.
-  auto done = client.start({get(server, "/y")}, 1, options(), nullptr, hooks, &stats);
+  auto done = client.start({loopback_get(server, "/y")}, 1, fast_http_options(), nullptr, hooks, &stats);
   while (!client.progress(*done)) {
     pollfd p{client.prepare_wait(), POLLIN, 0};
     ::poll(&p, 1, 5000);

@@ -1,4 +1,5 @@
-// Helpers shared by the unit tests of the declared tables.
+// Helpers shared by the unit tests: HTTP against a loopback server, condition
+// values, configurations, and the requests of the declared tables.
 #pragma once
 
 #include <optional>
@@ -8,9 +9,29 @@
 #include <gtest/gtest.h>
 
 #include "engine/declare/api.h"
+#include "engine/http/http.h"
 #include "engine/run/scan.h"
+#include "loopback_server.h"
 
 namespace cfdw {
+
+// HTTP options for tests against a loopback server: short timeouts, fast retries.
+inline HttpOptions fast_http_options(int max_retries = 3) {
+  HttpOptions o;
+  o.timeout_ms = 5000;
+  o.connect_timeout_ms = 2000;
+  o.max_retries = max_retries;
+  o.backoff_base_ms = 5;
+  return o;
+}
+
+// A GET of `target` on a loopback server.
+inline HttpRequest loopback_get(const LoopbackServer& server, const std::string& target) {
+  HttpRequest r;
+  r.url = server.url(target);
+  r.display = "GET " + target;
+  return r;
+}
 
 // Condition values as the glue hands them over (canonical text).
 inline CondValues vals(std::vector<std::string> v) {

@@ -7,6 +7,7 @@
 // adding a declaration.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,11 @@
 #include "engine/json/types.h"
 
 namespace cfdw {
+
+// Whether a list of column names (a key, a rule's columns) holds `name`.
+inline bool names_contain(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 // Operators a condition can push. Bit flags so a binding can take several.
 enum Op : unsigned {

@@ -8,10 +8,6 @@ namespace cfdw {
 
 namespace {
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 // "SET quantity = quantity ± n, or SET location, quantity" for messages.
 std::string describe_update_rules(const Table& t) {
   std::string s;
@@ -54,14 +50,14 @@ int choose_write_rule(const Table& table, const std::string& relname, WriteKind 
     if (kind != WriteKind::Update || !shape) return i;
     bool fits = true;
     for (const auto& c : shape->changed) {
-      if (!w.columns.empty() && !contains(w.columns, c)) fits = false;
+      if (!w.columns.empty() && !names_contain(w.columns, c)) fits = false;
       // A column the API sets itself (an id, a creation time) is never sent.
       const Column* col = table.column(c);
       if (!col || col->has(ColumnFlag::kReadOnly) || col->has(ColumnFlag::kRaw) || col->has(ColumnFlag::kEcho))
         fits = false;
     }
     if (!w.delta_column.empty()) {
-      if (!contains(shape->delta, w.delta_column)) fits = false;
+      if (!names_contain(shape->delta, w.delta_column)) fits = false;
       // every other changed column must also be a delta-free part of the rule: only the delta column may change
       if (shape->changed.size() != 1) fits = false;
     }
@@ -70,7 +66,7 @@ int choose_write_rule(const Table& table, const std::string& relname, WriteKind 
       for (const auto& [col, val] : shape->constants)
         if (col == w.value_column) found = val && *val == w.value;
       // a value only known at execution is checked then
-      if (!found && !contains(shape->changed, w.value_column)) fits = false;
+      if (!found && !names_contain(shape->changed, w.value_column)) fits = false;
       if (!found) {
         for (const auto& [col, val] : shape->constants)
           if (col == w.value_column) fits = false;

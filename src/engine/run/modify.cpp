@@ -1,5 +1,6 @@
 // commerce_fdw engine: writes (see modify.h) — the ledger of a statement's rows by
-// outcome, and Writer: bodies, paths, batching, sending, what comes back.
+// outcome, and Writer: batching, sending, what comes back (the requests are
+// built by engine/wire/writes.h).
 // Which rule a statement uses: modify_rule.cpp.
 #include "engine/run/modify.h"
 
@@ -8,17 +9,10 @@
 #include <cstdlib>
 
 #include "engine/error.h"
-#include "engine/json/pgtext.h"
-#include "engine/wire/url.h"
-#include "engine/wire/values.h"
 
 namespace cfdw {
 
 namespace {
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
 
 // A key value in an outcome report: as is when plain, else double-quoted;
 // long values are cut (the report must fit an error's DETAIL).
@@ -94,13 +88,15 @@ std::string WriteLedger::describe(const std::string& label) const {
 
 Writer::Writer(Session& session, const Table& table, int rule, int batch, bool returning,
                std::vector<std::string> changed)
-    : session_(session), table_(table), rule_(rule), w_(table.writes.at(rule)),
+    : session_(session), table_(table), w_(table.writes.at(rule)),
       batch_(returning || w_.batch_max <= 0 ? 1 : std::max(1, std::min(batch, w_.batch_max))),
       changed_(std::move(changed)) {
   key_columns_ = !w_.key.empty() ? w_.key : w_.kind != WriteKind::Insert ? table_.key : std::vector<std::string>();
 }
 
 Writer::~Writer() = default;
+
+WriteRequests Writer::requests() const { return WriteRequests(table_, w_, session_.config(), changed_); }
 
 bool Writer::expects_data() const { return w_.kind != WriteKind::Delete && !w_.returning.empty(); }
 
@@ -190,119 +186,6 @@ void Writer::cancelled_in_flight() {
   queued_rows_.clear();
 }
 
-std::string Writer::render_path(const Row& new_row, const Row& old_row) const {
-  std::string path = substitute_config(w_.path, session_.config());
-  size_t open;
-  while ((open = path.find('{')) != std::string::npos) {
-    size_t close = path.find('}', open);
-    if (close == std::string::npos) break;
-    const std::string col = path.substr(open + 1, close - open - 1);
-    const int idx = table_.column_index(col);
-    std::optional<std::string> v;
-    if (idx >= 0) {
-      if (size_t(idx) < old_row.size() && old_row[idx]) v = old_row[idx];
-      else if (size_t(idx) < new_row.size()) v = new_row[idx];
-    }
-    if (!v)
-      throw Error(sqlstate::kInvalidParameterValue,
-                  "column \"" + col + "\" of foreign table \"" + session_.config().relname + "\" must not be NULL",
-                  "The " + w_.name + " request needs it in its path.");
-    path.replace(open, close - open + 1, pct_encode(*v));
-  }
-  return path;
-}
-
-void Writer::add_fixed(json::Builder* b) const {
-  for (const auto& [key, json_text] : w_.fixed) b->set_raw(key, substitute_config(json_text, session_.config()));
-}
-
-std::string Writer::batch_body(const std::string& items) const {
-  if (w_.batch_key.empty()) return "[" + items + "]";
-  json::Builder b;
-  add_fixed(&b);
-  b.set_raw(w_.batch_key, "[" + items + "]");
-  return b.str();
-}
-
-std::string Writer::item_json(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta) const {
-  json::Builder b;
-  if (w_.batch_max <= 0) add_fixed(&b);
-  auto value_of = [&](int idx) -> const char* {
-    return size_t(idx) < new_row.size() && new_row[idx] ? new_row[idx]->c_str() : nullptr;
-  };
-  // An UPDATE sends the columns it changes (and what the rule requires).
-  auto sent = [&](const std::string& column, bool required) {
-    return w_.kind != WriteKind::Update || w_.all_columns || required || column == w_.delta_column ||
-           contains(changed_, column);
-  };
-  const int unless = w_.not_null_unless.empty() ? -1 : table_.column_index(w_.not_null_unless);
-  if (w_.kind == WriteKind::Insert && !(unless >= 0 && value_of(unless))) {
-    for (const auto& col : w_.not_null) {
-      const int idx = table_.column_index(col);
-      if (idx >= 0 && !value_of(idx))
-        throw Error(sqlstate::kNotNullViolation,
-                    "null value in column \"" + col + "\" of foreign table \"" + session_.config().relname +
-                        "\" violates not-null constraint",
-                    "The " + w_.name + " request needs it to create a row; nothing was sent for this row.");
-    }
-  }
-  if (!w_.body.empty()) {
-    for (const BodyField& f : w_.body) {
-      if (!f.column.empty() && !sent(f.column, f.required)) continue;
-      if (f.column.empty()) {
-        b.set_raw(f.key, f.constant);
-        continue;
-      }
-      const int idx = table_.column_index(f.column);
-      const Column& c = table_.columns.at(idx);
-      const char* v = value_of(idx);
-      std::string tmp;
-      if (f.column == w_.delta_column && delta) {
-        tmp = *delta;
-        v = tmp.c_str();
-      } else if (!w_.delta_column.empty() && f.column != w_.delta_column && !v && size_t(idx) < old_row.size() &&
-                 old_row[idx]) {
-        v = old_row[idx]->c_str();
-      }
-      if (!v && f.required)
-        throw Error(sqlstate::kInvalidParameterValue,
-                    "column \"" + c.name + "\" of foreign table \"" + session_.config().relname +
-                        "\" must not be NULL",
-                    "The " + w_.name + " request requires it.");
-      if (!v && f.skip_null && f.format != Format::MinusOneNull && w_.kind != WriteKind::Update)
-        continue;
-      if (!f.join.empty() && v && (c.type == ColType::Int8Array || c.type == ColType::TextArray)) {
-        std::vector<std::string> items;
-        std::vector<bool> nulls;
-        if (!pgtext::parse_pg_array(v, &items, &nulls))
-          throw Error(sqlstate::kInvalidParameterValue,
-                      "value \"" + std::string(v) + "\" of column \"" + c.name + "\" is not an array literal");
-        std::string joined;
-        for (size_t k = 0; k < items.size(); ++k) {
-          if (nulls[k]) continue;
-          joined += (joined.empty() ? "" : f.join) + items[k];
-        }
-        b.set_string(f.key, joined);
-        continue;
-      }
-      json::encode(&b, f.key, c.type, v, f.format, c.name);
-    }
-    return b.str();
-  }
-  // Default body: every writable column by its write path.
-  for (size_t i = 0; i < table_.columns.size(); ++i) {
-    const Column& c = table_.columns[i];
-    if (c.has(ColumnFlag::kRaw) || c.has(ColumnFlag::kEcho) || c.has(ColumnFlag::kReadOnly)) continue;
-    if (contains(table_.key, c.name) && w_.kind != WriteKind::Insert) continue;
-    if (!sent(c.name, false)) continue;
-    const char* v = value_of(int(i));
-    if (!v && w_.kind != WriteKind::Update) continue;  // an UPDATE sends a NULL it assigns
-    std::string path = c.write_path.empty() ? c.path.substr(0, c.path.find('|')) : c.write_path;
-    json::encode(&b, path, c.type, v, c.write_format, c.name);
-  }
-  return b.str();
-}
-
 void Writer::decode_result(const json::Value& obj, Row* row) const {
   for (const auto& [col, path] : w_.returning) {
     const int idx = table_.column_index(col);
@@ -343,20 +226,12 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
                         w_.value + "' through " + w_.name);
     }
     if (batch_ > 1) {
-      std::string item = item_json(new_row, old_row, delta);
+      std::string item = requests().item(new_row, old_row, delta);
       queued_items_.push_back(std::move(item));
       queued_rows_.push_back(new_row);
       queued_keys_.push_back(key);
     } else {
-      r.method = w_.method;
-      r.path = render_path(new_row, old_row);
-      // A PUT that applies a difference (a delta rule) is not safe to repeat.
-      r.idempotent = (w_.method == "PUT" || w_.method == "DELETE") && w_.delta_column.empty();
-      r.expect_data = expects_data();
-      if (w_.kind != WriteKind::Delete) {
-        std::string item = item_json(new_row, old_row, delta);
-        r.body = w_.batch_max > 0 ? batch_body(item) : item;
-      }
+      r = requests().row(new_row, old_row, delta, expects_data());
     }
   } catch (const Error& e) {
     throw not_sent(e, key);
@@ -383,16 +258,10 @@ ApiResult Writer::send_items(const std::vector<std::string>& items, const Row& f
                              const std::vector<std::string>& keys, bool expect_data) {
   ApiRequest r;
   try {
-    r.path = render_path(first_row, Row());
+    r = requests().batch(items, first_row, expect_data);
   } catch (const Error& e) {
     throw not_sent(e, keys);
   }
-  std::string joined;
-  for (size_t i = 0; i < items.size(); ++i) joined += (i ? "," : "") + items[i];
-  r.method = w_.method;
-  r.idempotent = false;
-  r.expect_data = expect_data;
-  r.body = batch_body(joined);
   return send(r, keys);
 }
 
@@ -425,7 +294,7 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
   }
   std::vector<std::string> items;
   try {
-    for (const Row& row : rows) items.push_back(item_json(row, Row(), std::nullopt));
+    for (const Row& row : rows) items.push_back(requests().item(row, Row(), std::nullopt));
   } catch (const Error& e) {
     throw not_sent(e, keys);
   }
@@ -470,34 +339,10 @@ bool Writer::exists(const Row& new_row) {
 
 bool Writer::lookup(const Row& new_row) {
   const ConflictCheck& cc = table_.conflict;
-  if (cc.column.empty() || cc.endpoint < 0) return false;
-  const int idx = table_.column_index(cc.column);
-  if (idx < 0 || !new_row[idx]) return false;  // NULL never conflicts
-  // The key: the column, and the further columns the new row gives.
-  std::vector<int> key{idx};
-  for (const auto& c : cc.also) {
-    const int k = table_.column_index(c);
-    if (k >= 0 && new_row[k]) key.push_back(k);
-  }
-  ScanPlan plan;
-  plan.table = table_.name;
-  plan.endpoints = {cc.endpoint};
-  const Endpoint& ep = table_.reads[cc.endpoint];
-  std::vector<CondValues> values;
-  std::vector<bool> needed(table_.columns.size(), false);
-  for (size_t k = 0; k < key.size(); ++k) {
-    const std::string& col = table_.columns[key[k]].name;
-    needed[key[k]] = true;
-    // Every = binding of the key column (a date sent as both range bounds); the first key column's at least.
-    for (int b = 0; b < int(ep.bindings.size()); ++b)
-      if (ep.bindings[b].column == col && (ep.bindings[b].ops & kEq) && (k == 0 || ep.bindings[b].to == BindTo::Query)) {
-        plan.used.push_back(int(values.size()));
-        plan.binding_of.push_back(b);
-        values.push_back(CondValues{{new_row[key[k]]}});
-        if (k == 0 && cc.also.empty()) break;
-      }
-  }
-  Scan scan(session_, table_, plan, std::move(values), needed);
+  ConflictLookup look;
+  if (!conflict_lookup(table_, new_row, &look)) return false;
+  const std::vector<int>& key = look.key;
+  Scan scan(session_, table_, std::move(look.plan), std::move(look.values), std::move(look.needed));
   Row row;
   // The lookup may return a superset (a search): only equal values are a conflict.
   auto fold = [&](std::string v) {

@@ -1,5 +1,6 @@
-// commerce_fdw engine: writes — choosing the request a change becomes, building
-// bodies, batching, and reading back what RETURNING needs.
+// commerce_fdw engine: writes — choosing the rule a change goes by, batching,
+// sending the requests engine/wire/writes.h builds, and reading back what
+// RETURNING needs.
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 #include "engine/run/scan.h"
 #include "engine/declare/schema.h"
 #include "engine/run/session.h"
+#include "engine/wire/writes.h"
 
 namespace cfdw {
 
@@ -87,12 +89,8 @@ class Writer {
   // ON CONFLICT DO NOTHING: whether the remote already has this row.
   bool exists(const Row& new_row);
 
-  int rule_index() const { return rule_; }
   int64_t rows_applied() const { return ledger_.count(WriteOutcome::Applied); }
   const WriteLedger& ledger() const { return ledger_; }
-  // The columns naming a row in outcome reports: the rule's `key`, else for an
-  // UPDATE or DELETE the table's key; empty: rows are named by position.
-  const std::vector<std::string>& key_columns() const { return key_columns_; }
   // The error ending the statement: e's message and SQLSTATE, a DETAIL with
   // every row by outcome (then e's own detail), a HINT for unknown rows.
   Error report(const Error& e) const;
@@ -108,10 +106,8 @@ class Writer {
   // rule reads the written object back (an INSERT's new id). An empty or null
   // 2xx body is then an error, and the rows' outcome unknown.
   bool expects_data() const;
-  std::string item_json(const Row& new_row, const Row& old_row, const std::optional<std::string>& delta) const;
-  std::string render_path(const Row& new_row, const Row& old_row) const;
-  void add_fixed(json::Builder* b) const;
-  std::string batch_body(const std::string& items) const;  // items: comma-separated JSON objects
+  // The requests of this writer's rule (engine/wire/writes.h).
+  WriteRequests requests() const;
   void decode_result(const json::Value& obj, Row* row) const;
   // Sends queued rows as one batched request.
   void send_batch();
@@ -133,13 +129,14 @@ class Writer {
 
   Session& session_;
   const Table& table_;
-  int rule_;
   const WriteRule& w_;
   int batch_;
   std::vector<std::string> changed_;
   std::vector<std::string> queued_items_;
   std::vector<Row> queued_rows_;
   std::vector<std::string> queued_keys_;
+  // The columns naming a row in outcome reports: the rule's `key`, else for an
+  // UPDATE or DELETE the table's key; empty: rows are named by position.
   std::vector<std::string> key_columns_;
   int64_t seq_ = 0;                        // rows handed to the writer so far
   bool counted_ = false;                   // exists() counted the row write() gets next

@@ -282,20 +282,7 @@ long Scan::decode_page(const Series& s, ApiResult& res, const std::string& where
     // Fetch each row's detail object; a row deleted meanwhile (404) is dropped.
     const Endpoint& det = table_.reads[table_.detail];
     std::vector<ApiRequest> reqs;
-    for (size_t i = 0; i < page.count; ++i) {
-      const json::Value* o = &page.object(i);
-      ApiRequest r;
-      r.method = det.method;
-      r.path = det.path;
-      for (const auto& b : det.bindings) {
-        const Column* c = table_.column(b.column);
-        const json::Value* v = c ? json::get(*o, c->path.substr(0, c->path.find('|'))) : nullptr;
-        r.path = substitute(r.path, b.param, v ? json::text(*v) : "");
-      }
-      r.not_found_is_empty = true;
-      r.expect_data = true;
-      reqs.push_back(std::move(r));
-    }
+    for (size_t i = 0; i < page.count; ++i) reqs.push_back(detail_request(table_, page.object(i)));
     page.details = session_.call_many(reqs);
     requests_ += long(reqs.size());
     page.detail = &det;
@@ -424,8 +411,7 @@ int64_t Scan::count() {
   for (size_t i = 0; i < series_.size(); ++i) {
     Series& s = *series_[i];
     const Endpoint& ep = table_.reads[s.endpoint];
-    ApiRequest r = page_request(ep, s.path, s.query, ep.paging.first_page, 1);
-    r.expect_data = true;
+    ApiRequest r = count_request(ep, s);
     r.row_limit = page_row_limit(ep, 1);
     ApiResult res = session_.call(r);
     ++requests_;

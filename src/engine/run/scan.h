@@ -1,7 +1,7 @@
 // commerce_fdw engine: executing a table read — sending the request series
 // render_scan gives for a plan, paging through them lazily, guarding and
 // decoding the pages into rows. Planning is in scan_plan.h, the requests in
-// requests.h.
+// engine/wire/requests.h.
 #pragma once
 
 #include <deque>
@@ -30,9 +30,8 @@ inline constexpr long kMaxPagesPerSeries = 100000;
 // bound for single objects and unpaged lists).
 json::RowLimit page_row_limit(const Endpoint& ep, long size);
 
-// One decoded row: text values per table column (nullopt: NULL). Columns the
-// query does not need are left NULL.
-using Row = std::vector<std::optional<std::string>>;
+// A decoded row (Row, engine/wire/request.h): columns the query does not
+// need are left NULL.
 
 class Scan {
  public:

@@ -8,12 +8,6 @@
 
 namespace cfdw {
 
-std::string ApiRequest::display() const {
-  std::string s = method + " " + encode_dot_segments(path);
-  if (!query.empty()) s += "?" + query.str();
-  return s;
-}
-
 const char* sqlstate_for_status(long status) {
   switch (status) {
     case 401: return sqlstate::kInvalidAuthorization;
@@ -48,22 +42,7 @@ Session::Session(const Api& api, Config config, HttpClient& client, RateLimiter*
 std::string& Session::login_state() { return login_states()[config_.server + '\n' + config_.user]; }
 
 HttpRequest Session::to_http(const ApiRequest& req) {
-  HttpRequest h;
-  h.method = req.method;
-  // Key values are percent-encoded path segments already; segments made of
-  // dots are encoded too, so that nothing resolves them away. An empty
-  // segment is an empty key: nothing is sent for it.
-  const std::string path = encode_dot_segments(req.path);
-  if (has_empty_segment(path))
-    throw Error(sqlstate::kInvalidParameterValue,
-                api_.name + " " + req.display() + ": a key value in the URL path is empty; the request was not sent");
-  h.url = join_url(config_.base_url, path);
-  if (!req.query.empty()) h.url += "?" + req.query.str();
-  h.body = req.body;
-  if (!req.body.empty()) h.headers.push_back("Content-Type: application/json");
-  h.headers.push_back("Accept: application/json");
-  h.idempotent = req.idempotent;
-  h.display = req.display();
+  HttpRequest h = http_request(api_.name, config_.base_url, req);
   api_.authenticate(*this, h);
   return h;
 }

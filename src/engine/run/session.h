@@ -1,9 +1,9 @@
 // commerce_fdw engine: sending API requests for one table access.
 //
 // A Session binds a Config to the backend's HttpClient, the server's rate
-// budget and statistics. It builds URLs, adds authentication, retries through
-// the client, turns failures into cfdw::Error with the SQLSTATE the contract
-// names, and parses JSON bodies.
+// budget and statistics. It sends the requests src/engine/wire builds, adds
+// authentication, retries through the client, turns failures into cfdw::Error
+// with the SQLSTATE the contract names, and parses JSON bodies.
 #pragma once
 
 #include <map>
@@ -16,22 +16,9 @@
 #include "engine/http/http.h"
 #include "engine/json/json.h"
 #include "engine/run/cache.h"
-#include "engine/wire/url.h"
+#include "engine/wire/request.h"
 
 namespace cfdw {
-
-struct ApiRequest {
-  std::string method = "GET";
-  std::string path;        // below base_url, values already percent-encoded: "/inventory/7"
-  QueryString query;       // never secrets: this is what EXPLAIN and errors show
-  std::string body;        // JSON text (empty: none)
-  bool idempotent = true;
-  bool not_found_is_empty = false;  // a point lookup: 404 means "no row"
-  bool expect_data = false;         // a read: an empty or `null` body is an error, not "no rows"
-  json::RowLimit row_limit;         // a page: the most rows it may hold (counted while it is read)
-
-  std::string display() const;     // "GET /inventory?page=1&limit=100" (the path as sent)
-};
 
 struct ApiResult {
   long status = 0;

@@ -38,13 +38,10 @@ std::string join_values(const std::vector<std::string>& values, const std::strin
 }  // namespace
 
 std::string substitute(const std::string& path, const std::string& name, const std::string& value, bool encode) {
-  const std::string token = "{" + name + "}";
   const std::string with = encode ? pct_encode_segment(value) : value;
-  std::string out = path;
-  // Searching on after the inserted text: a value is never searched for the token itself.
-  for (size_t pos = 0; (pos = out.find(token, pos)) != std::string::npos; pos += with.size())
-    out.replace(pos, token.size(), with);
-  return out;
+  return substitute_braces(path, [&](std::string_view n) {
+    return n == name ? std::optional<std::string>(with) : std::nullopt;
+  });
 }
 
 long page_size_for(const Endpoint& ep, const Config& cfg, long limit) {
@@ -79,116 +76,152 @@ ApiRequest page_request(const Endpoint& ep, const std::string& path, const Query
   return r;
 }
 
-RenderedScan render_scan(const Table& table, const ScanPlan& plan,
-                         const std::vector<std::optional<CondValues>>& values, const Config& cfg) {
+ApiRequest detail_request(const Table& table, const json::Value& row) {
+  const Endpoint& det = table.reads[table.detail];
+  ApiRequest r;
+  r.method = det.method;
+  r.path = det.path;
+  for (const auto& b : det.bindings) {
+    const Column* c = table.column(b.column);
+    const json::Value* v = c ? json::get(row, c->path.substr(0, c->path.find('|'))) : nullptr;
+    r.path = substitute(r.path, b.param, v ? json::text(*v) : "");
+  }
+  r.not_found_is_empty = true;
+  r.expect_data = true;
+  return r;
+}
+
+ApiRequest count_request(const Endpoint& ep, const RenderedSeries& s) {
+  return page_request(ep, s.path, s.query, ep.paging.first_page, 1);
+}
+
+namespace {
+
+using Values = std::vector<std::optional<CondValues>>;
+
+bool known(const Values& values, size_t u) { return u < values.size() && values[u].has_value(); }
+
+// A condition on the partition column picks the endpoints whose values it
+// names; one known only at execution keeps them all.
+bool partition_wanted(const Endpoint& ep, const ScanPlan& plan, const Values& values) {
+  for (size_t u = 0; u < plan.used.size(); ++u) {
+    if (plan.binding_of[u] != -1 || !known(values, u)) continue;
+    bool hit = false;
+    for (const auto& v : distinct(*values[u]))
+      if (std::find(ep.part_values.begin(), ep.part_values.end(), v) != ep.part_values.end()) hit = true;
+    if (!hit) return false;
+  }
+  return true;
+}
+
+// The fan-out dimensions of an endpoint, one per bound condition, and their
+// EXPLAIN text; false when a condition has no value (NULL): no row can match.
+bool fan_out(const Endpoint& ep, const ScanPlan& plan, const Values& values, std::vector<Dim>* dims,
+             std::vector<std::string>* fanout) {
+  for (size_t u = 0; u < plan.used.size(); ++u) {
+    const int b = plan.binding_of[u];
+    if (b < 0) continue;
+    const Binding& bind = ep.bindings[b];
+    Dim d{&bind, {}, !known(values, u)};
+    std::vector<std::string> vals = d.placeholder ? std::vector<std::string>{"$" + bind.column} : distinct(*values[u]);
+    if (vals.empty()) return false;
+    if (bind.chunk > 0) {
+      for (size_t i = 0; i < vals.size(); i += bind.chunk)
+        d.groups.emplace_back(vals.begin() + i, vals.begin() + std::min(vals.size(), i + bind.chunk));
+    } else if (vals.size() > 1 && (bind.ops & kIn) == 0) {
+      d.groups.push_back({vals.front()});  // several values it cannot take: PostgreSQL filters
+    } else {
+      for (auto& v : vals) d.groups.push_back({v});
+    }
+    if (d.groups.size() > 1)
+      fanout->push_back(bind.to == BindTo::Path
+                            ? "one request per value (" + std::to_string(d.groups.size()) + ")"
+                            : std::string("one request series per ") + (bind.chunk > 0 ? "chunk" : "value") +
+                                  " (" + std::to_string(d.groups.size()) + ")");
+    dims->push_back(std::move(d));
+  }
+  return true;
+}
+
+// The series of one combination of value groups (idx: a group per dimension);
+// false when a key value in its path is empty (no such key: nothing is sent).
+bool render_series(const Table& table, const ScanPlan& plan, const Config& cfg, int e, const std::vector<Dim>& dims,
+                   const std::vector<size_t>& idx, const std::vector<std::string>& placeholders,
+                   RenderedSeries* out) {
+  const Endpoint& ep = table.reads[e];
+  RenderedSeries& s = *out;
+  s.endpoint = e;
+  for (const auto& [k, v] : ep.fixed) s.query.add(k, substitute_config(v, cfg));
+  s.path = substitute_config(ep.path, cfg);
+  bool empty_key = false;
+  for (size_t k = 0; k < dims.size(); ++k) {
+    const Binding& b = *dims[k].binding;
+    const auto& group = dims[k].groups[idx[k]];
+    if (group.size() == 1 && (b.ops & (kEq | kIn))) s.echo.emplace_back(b.column, group.front());
+    std::vector<std::string> formatted;
+    for (const auto& v : group) {
+      std::string f;
+      if (dims[k].placeholder)
+        formatted.push_back(v);
+      else if (format_value(v, b.format, &f))
+        formatted.push_back(f);
+      // else: a value the API cannot take (a LIKE pattern with no literal part) is not sent
+    }
+    if (formatted.empty()) continue;
+    if (b.to == BindTo::Path) {
+      if (formatted.front().empty()) empty_key = true;  // no such key: no request
+      s.path = substitute(s.path, b.param, formatted.front(), !dims[k].placeholder);
+    } else {
+      if (b.join.empty())
+        for (const auto& f : formatted) s.query.add(b.param, f);
+      else
+        s.query.add(b.param, join_values(formatted, b.join));
+      for (const auto& [k2, v2] : b.extra) s.query.add(k2, v2);
+    }
+  }
+  if (!plan.sort_column.empty() && !ep.sort_param.empty()) {
+    for (const auto& [col, key] : ep.sorts)
+      if (col == plan.sort_column) s.query.add(ep.sort_param, key);
+    if (!ep.order_param.empty()) s.query.add(ep.order_param, plan.sort_desc ? "desc" : "asc");
+  }
+  s.page = ep.paging.first_page;
+  s.size = page_size_for(ep, cfg, plan.count_only ? 1 : plan.limit);
+  if (plan.supplement && !ep.supplement_path.empty()) {
+    ApiRequest r;
+    r.path = substitute_config(ep.supplement_path, cfg);
+    for (const auto& [col, val] : s.echo) {
+      const bool ph = std::find(placeholders.begin(), placeholders.end(), val) != placeholders.end();
+      r.path = substitute(r.path, col, val, !ph);
+    }
+    r.not_found_is_empty = true;
+    r.expect_data = true;
+    s.supplement_request = std::move(r);
+  }
+  return !empty_key;
+}
+
+}  // namespace
+
+RenderedScan render_scan(const Table& table, const ScanPlan& plan, const Values& values, const Config& cfg) {
   RenderedScan out;
-  auto known = [&](size_t u) { return u < values.size() && values[u].has_value(); };
   for (size_t u = 0; u < plan.used.size(); ++u)
-    if (!known(u) && plan.binding_of[u] >= 0 && !plan.endpoints.empty()) {
+    if (!known(values, u) && plan.binding_of[u] >= 0 && !plan.endpoints.empty()) {
       const std::string ph = "$" + table.reads[plan.endpoints[0]].bindings[plan.binding_of[u]].column;
       if (std::find(out.placeholders.begin(), out.placeholders.end(), ph) == out.placeholders.end())
         out.placeholders.push_back(ph);
     }
 
   for (int e : plan.endpoints) {
-    const Endpoint& ep = table.reads[e];
-    // A condition on the partition column picks the endpoints whose values it
-    // names; one known only at execution keeps them all.
-    bool wanted = true;
-    for (size_t u = 0; u < plan.used.size(); ++u) {
-      if (plan.binding_of[u] != -1 || !known(u)) continue;
-      bool hit = false;
-      for (const auto& v : distinct(*values[u]))
-        if (std::find(ep.part_values.begin(), ep.part_values.end(), v) != ep.part_values.end()) hit = true;
-      if (!hit) wanted = false;
-    }
-    if (!wanted) continue;
-
+    if (!partition_wanted(table.reads[e], plan, values)) continue;
     std::vector<Dim> dims;
     std::vector<std::string> fanout;
-    bool empty = false;
-    for (size_t u = 0; u < plan.used.size(); ++u) {
-      const int b = plan.binding_of[u];
-      if (b < 0) continue;
-      const Binding& bind = ep.bindings[b];
-      Dim d{&bind, {}, !known(u)};
-      std::vector<std::string> vals = d.placeholder ? std::vector<std::string>{"$" + bind.column} : distinct(*values[u]);
-      if (vals.empty()) {
-        empty = true;  // a NULL comparison: no row can match
-        break;
-      }
-      if (bind.chunk > 0) {
-        for (size_t i = 0; i < vals.size(); i += bind.chunk)
-          d.groups.emplace_back(vals.begin() + i, vals.begin() + std::min(vals.size(), i + bind.chunk));
-      } else if (vals.size() > 1 && (bind.ops & kIn) == 0) {
-        d.groups.push_back({vals.front()});  // several values it cannot take: PostgreSQL filters
-      } else {
-        for (auto& v : vals) d.groups.push_back({v});
-      }
-      if (d.groups.size() > 1)
-        fanout.push_back(bind.to == BindTo::Path
-                             ? "one request per value (" + std::to_string(d.groups.size()) + ")"
-                             : std::string("one request series per ") + (bind.chunk > 0 ? "chunk" : "value") +
-                                   " (" + std::to_string(d.groups.size()) + ")");
-      dims.push_back(std::move(d));
-    }
-    if (empty) continue;
+    if (!fan_out(table.reads[e], plan, values, &dims, &fanout)) continue;
     out.fanout.emplace_back(e, std::move(fanout));
-
     // Walk the combinations, the first dimension fastest.
     std::vector<size_t> idx(dims.size(), 0);
     while (true) {
       RenderedSeries s;
-      s.endpoint = e;
-      for (const auto& [k, v] : ep.fixed) s.query.add(k, substitute_config(v, cfg));
-      s.path = substitute_config(ep.path, cfg);
-      bool empty_key = false;
-      for (size_t k = 0; k < dims.size(); ++k) {
-        const Binding& b = *dims[k].binding;
-        const auto& group = dims[k].groups[idx[k]];
-        if (group.size() == 1 && (b.ops & (kEq | kIn))) s.echo.emplace_back(b.column, group.front());
-        std::vector<std::string> formatted;
-        for (const auto& v : group) {
-          std::string f;
-          if (dims[k].placeholder)
-            formatted.push_back(v);
-          else if (format_value(v, b.format, &f))
-            formatted.push_back(f);
-          // else: a value the API cannot take (a LIKE pattern with no literal part) is not sent
-        }
-        if (formatted.empty()) continue;
-        if (b.to == BindTo::Path) {
-          if (formatted.front().empty()) empty_key = true;  // no such key: no request
-          s.path = substitute(s.path, b.param, formatted.front(), !dims[k].placeholder);
-        } else {
-          if (b.join.empty())
-            for (const auto& f : formatted) s.query.add(b.param, f);
-          else
-            s.query.add(b.param, join_values(formatted, b.join));
-          for (const auto& [k2, v2] : b.extra) s.query.add(k2, v2);
-        }
-      }
-      if (!plan.sort_column.empty() && !ep.sort_param.empty()) {
-        for (const auto& [col, key] : ep.sorts)
-          if (col == plan.sort_column) s.query.add(ep.sort_param, key);
-        if (!ep.order_param.empty()) s.query.add(ep.order_param, plan.sort_desc ? "desc" : "asc");
-      }
-      s.page = ep.paging.first_page;
-      s.size = page_size_for(ep, cfg, plan.count_only ? 1 : plan.limit);
-      if (plan.supplement && !ep.supplement_path.empty()) {
-        ApiRequest r;
-        r.path = substitute_config(ep.supplement_path, cfg);
-        for (const auto& [col, val] : s.echo) {
-          const bool ph = std::find(out.placeholders.begin(), out.placeholders.end(), val) != out.placeholders.end();
-          r.path = substitute(r.path, col, val, !ph);
-        }
-        r.not_found_is_empty = true;
-        r.expect_data = true;
-        s.supplement_request = std::move(r);
-      }
-      if (!empty_key) out.series.push_back(std::move(s));
-
-      // next combination
+      if (render_series(table, plan, cfg, e, dims, idx, out.placeholders, &s)) out.series.push_back(std::move(s));
       size_t k = 0;
       while (k < dims.size()) {
         if (++idx[k] < dims[k].groups.size()) break;
@@ -205,18 +238,22 @@ RenderedScan render_scan(const Table& table, const ScanPlan& plan,
     r.path = det.path;
     r.not_found_is_empty = true;
     r.expect_data = true;
-    out.detail_template = std::move(r);
+    out.detail_template = std::move(r);  // EXPLAIN's; Scan sends detail_request's
   }
   return out;
 }
 
 std::vector<std::string> describe_scan(const Table& table, const ScanPlan& plan, const RenderedScan& rendered) {
-  // Placeholders read as "$column", not percent-encoded.
+  // A query value that is a placeholder reads as "$column", not percent-encoded
+  // (a placeholder in a path is inserted as it is).
   auto shown = [&](const ApiRequest& r) {
-    std::string line = r.display();
-    for (const std::string& ph : rendered.placeholders) {
-      const std::string encoded = pct_encode(ph);
-      for (size_t pos; (pos = line.find(encoded)) != std::string::npos;) line.replace(pos, encoded.size(), ph);
+    std::string line = r.method + " " + encode_dot_segments(r.path);
+    char sep = '?';
+    for (const auto& [name, value] : r.query.items()) {
+      const bool ph = std::find(rendered.placeholders.begin(), rendered.placeholders.end(), value) !=
+                      rendered.placeholders.end();
+      line += sep + pct_encode(name) + "=" + (ph ? value : pct_encode(value));
+      sep = '&';
     }
     return line;
   };

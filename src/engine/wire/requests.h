@@ -1,8 +1,9 @@
-// commerce_fdw engine: rendering a planned read into the requests it sends —
-// the one place that turns (table, ScanPlan, condition values, Config) into
-// request series. Scan sends what render_scan returns; EXPLAIN formats the
-// same output (describe_scan), with "$column" placeholders for values known
-// only at execution.
+// commerce_fdw engine: the requests of a read — the one place that turns
+// (table, ScanPlan, condition values, Config) into request series, and builds
+// a series' pages, its supplement lookup, the per-row detail request and the
+// count request. Scan sends what these return; EXPLAIN formats the same
+// output (describe_scan), with "$column" placeholders for values known only at
+// execution. Writes: writes.h.
 #pragma once
 
 #include <optional>
@@ -13,7 +14,8 @@
 #include "engine/declare/api.h"
 #include "engine/plan/scan_plan.h"
 #include "engine/declare/schema.h"
-#include "engine/run/session.h"
+#include "engine/json/json.h"
+#include "engine/wire/request.h"
 
 namespace cfdw {
 
@@ -65,6 +67,11 @@ ApiRequest page_request(const Endpoint& ep, const std::string& path, const Query
 // The page size a series asks: the documented maximum, lowered by the
 // page_size option and a remote limit.
 long page_size_for(const Endpoint& ep, const Config& cfg, long limit);
+// The detail request of one list row (table.detail >= 0): the detail
+// endpoint's path with the row's values of its bindings.
+ApiRequest detail_request(const Table& table, const json::Value& row);
+// count(*): the first page of a series, one row asked; its total answers.
+ApiRequest count_request(const Endpoint& ep, const RenderedSeries& s);
 // Replaces {name} in a path with the value as one percent-encoded segment
 // (encode false: as it is, for EXPLAIN's "$column" placeholders).
 std::string substitute(const std::string& path, const std::string& name, const std::string& value,

@@ -102,26 +102,34 @@ bool format_value(const std::string& v, Format format, std::string* out) {
   return false;
 }
 
-std::string substitute_config(const std::string& s, const Config& cfg) {
-  // One pass: a value is never searched for placeholders itself.
+std::string substitute_braces(std::string_view s,
+                              const std::function<std::optional<std::string>(std::string_view name)>& value_of) {
   std::string out;
   size_t i = 0;
   while (i < s.size()) {
     const size_t open = s.find('{', i);
     const size_t close = open == std::string::npos ? open : s.find('}', open + 1);
     if (close == std::string::npos) break;
-    auto it = cfg.options.find(s.substr(open + 1, close - open - 1));
-    if (it == cfg.options.end()) {  // not a placeholder: keep the brace, look on after it
+    std::optional<std::string> value = value_of(s.substr(open + 1, close - open - 1));
+    if (!value) {  // not a placeholder: keep the brace, look on after it
       out.append(s, i, open + 1 - i);
       i = open + 1;
       continue;
     }
     out.append(s, i, open - i);
-    out += it->second;
+    out += *value;
     i = close + 1;
   }
   out.append(s, i, std::string::npos);
   return out;
+}
+
+std::string substitute_config(const std::string& s, const Config& cfg) {
+  return substitute_braces(s, [&](std::string_view name) -> std::optional<std::string> {
+    auto it = cfg.options.find(std::string(name));
+    if (it == cfg.options.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 }  // namespace cfdw

@@ -1,7 +1,10 @@
 // commerce_fdw engine: rendering condition values into requests.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/declare/api.h"
 #include "engine/declare/schema.h"
@@ -19,6 +22,13 @@ std::string like_core(const std::string& pattern);
 
 // Seconds since 1970 of a canonical timestamp; false when it is not one.
 bool canonical_to_epoch(const std::string& ts, long long* seconds);
+
+// The one substitution of "{name}" placeholders (paths, fixed parameters,
+// body constants): one pass, each {name} for which value_of gives a value is
+// replaced by it; other braces are left as they are. Inserted text is never
+// searched again.
+std::string substitute_braces(std::string_view s,
+                              const std::function<std::optional<std::string>(std::string_view name)>& value_of);
 
 // Replaces each {name} naming an option the API declares (Config::options)
 // with its configured value; other braces are left as they are.
