@@ -5,7 +5,8 @@
 # ApiRequest/HttpRequest of its own. Exceptions: declarations (src/apis/
 # declare.h declares endpoints and write rules, it sends nothing), an API's
 # authenticate() hook adding credentials to a request the wire built, and the
-# response cache filling in a cached answer.
+# response cache (src/engine/run/cache.*, and the key Session looks up) keeping
+# and filling in answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,8 @@ requests='(ApiRequest|HttpRequest)[[:space:]]+[A-Za-z_]+[[:space:]]*(;|\{\})|(Ap
 found=$(
   {
     grep -rnE "$fields|$requests" src/engine src/pg --include='*.cpp' --include='*.h' |
-      grep -v '^src/engine/wire/' | grep -vE 'cached\.body = e->body' || true
+      grep -v '^src/engine/wire/' | grep -v '^src/engine/run/cache\.' |
+      grep -vE 'cached\.body = e->body|k\.url = url;' || true
     grep -rnE "$requests|join_url\(|query\.add\(" src/apis --include='*.cpp' --include='*.h' || true
     # authenticate() hooks may add credentials (url, body) but build nothing else.
     grep -rnE "$fields" src/apis --include='*.cpp' | grep -vE '^src/apis/[a-z]+\.cpp:[0-9]+:\s*(req\.(url|body) (=|\+=)|json::Builder b;|b\.set_string\("token")' || true

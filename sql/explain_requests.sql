@@ -208,6 +208,9 @@ SELECT * FROM pg_temp.compare();
 SELECT pg_temp.run($$SELECT * FROM extend_customer_orders LIMIT 3$$) \g /dev/null
 \copy sent (line) FROM PROGRAM '$SIMCTL log --clear'
 SELECT * FROM pg_temp.compare();
+SELECT pg_temp.run($$SELECT * FROM extend_customer_order_shipments WHERE order_number = '100002'$$) \g /dev/null
+\copy sent (line) FROM PROGRAM '$SIMCTL log --clear'
+SELECT * FROM pg_temp.compare();
 
 -- gcommerce
 SELECT pg_temp.run($$SELECT category_id FROM gcommerce_categories$$) \g /dev/null
@@ -306,7 +309,8 @@ WHERE d ~ '^[a-z]+ resource "' AND d NOT LIKE '%Insert-only%'
   AND substring(d, '^([a-z]+) resource') || '_' || substring(d, '^[a-z]+ resource "([a-z_]+)"') NOT IN (
     'glance_inventory', 'glance_warehouses', 'glance_inventory_movements', 'glance_products', 'glance_clients',
     'glance_documents', 'extend_product_prices', 'extend_product_availability', 'extend_products',
-    'extend_warehouse_stock_levels', 'extend_customers', 'extend_customer_orders', 'gcommerce_categories',
+    'extend_warehouse_stock_levels', 'extend_customers', 'extend_customer_orders',
+    'extend_customer_order_shipments', 'gcommerce_categories',
     'gcommerce_products', 'gcommerce_orders', 'gcommerce_order_items', 'gcommerce_purchase_orders',
     'gcommerce_shipments', 'glocher_shop', 'glocher_categories', 'glocher_stock', 'glocher_carts')
 ORDER BY 1;
