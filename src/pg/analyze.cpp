@@ -67,7 +67,8 @@ int acquire_sample(Relation relation, int elevel, HeapTuple* rows, int targrows,
     if (!plain_plan(*d->table, &plan, &needed)) return;
     x.session = open_session(*d->api, x.config, &x.stats);
     for (int e : plan.endpoints)
-      if (d->table->reads[e].shape == Shape::List && d->table->reads[e].paging.total_path.empty())
+      if (d->table->reads[e].shape == Shape::List && d->table->reads[e].paging.total_path.empty() &&
+          d->table->reads[e].paging.count_path.empty())
         x.reports_total = false;
     x.scan = std::make_unique<Scan>(*x.session, *d->table, plan, std::vector<CondValues>{}, needed);
     Row row;
