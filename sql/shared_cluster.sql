@@ -45,3 +45,24 @@ UPDATE glance_inventory SET quantity = quantity - 1 WHERE id IN (1, 2, 3);
 SELECT id, quantity FROM glance_inventory WHERE id IN (1, 2, 3) ORDER BY id;
 \! $SIMCTL log --clear --status
 
+-- 4. A remote row met twice in one statement is written once (the first assignment wins, as for a
+-- local table): duplicate join rows make one action of +1, not +2, and one DELETE.
+SELECT id, quantity FROM glance_inventory WHERE id IN (1, 2) ORDER BY id;
+UPDATE glance_inventory g SET quantity = g.quantity + 1 FROM (VALUES (1), (1), (2), (1)) v(x) WHERE g.id = v.x;
+\! $SIMCTL log --clear --status | grep -v ' GET '
+SELECT id, quantity FROM glance_inventory WHERE id IN (1, 2) ORDER BY id;
+UPDATE glance_inventory g SET quantity = g.quantity - 1 FROM (VALUES (1), (1)) v(x) WHERE g.id = v.x
+RETURNING g.id, g.quantity;
+\! $SIMCTL log --clear --status | grep -v ' GET '
+DELETE FROM glance_inventory g USING (VALUES (5), (5)) v(x) WHERE g.id = v.x;
+\! $SIMCTL log --clear --status | grep -v ' GET '
+
+-- 5. Racing natural-key inserts: four sessions run the same INSERT ... ON CONFLICT DO NOTHING at
+-- once. Each lookup is slowed down (latency) so that without serialization all four would find
+-- nothing and place four orders; the lookup and the create of one key are serialized across the
+-- cluster, so one session places the order and the three others find it.
+\setenv PGDATABASE :DBNAME
+\! $SIMCTL fault --api extend --method GET --path-prefix /RESTAPI/v1_0/ACME/CustomerOrders --latency-ms 300 --count 4
+\! (for i in 1 2 3 4; do "$(pg_config --bindir)/psql" -X -c "INSERT INTO extend_customer_orders (order_number_external, customer_number, order_rows) VALUES ('GC-RACE', '10003', '[{\"product\": {\"productNumber\": \"ART-1001\"}, \"salesData\": {\"quantity\": 1}}]') ON CONFLICT DO NOTHING" & done; wait) | sort | uniq -c
+\! $SIMCTL state extend orders --order-number-external GC-RACE | wc -l
+\! $SIMCTL log --clear --status | sort | uniq -c
