@@ -131,6 +131,9 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid, Oid umid) {
   c.max_concurrency = d->api->default_concurrency;
   c.max_requests = d->api->default_max_requests;
   c.user = std::to_string(userid);
+  // A wait the API imposes that would outlast the statement fails at once.
+  c.http.statement_timeout_ms = StatementTimeout;
+  c.http.max_retry_after_ms = StatementTimeout > 0 ? double(StatementTimeout) : 300000.0;
   // Each option of the server, then of the table (the table's win): a common
   // one to its Config field, one the API declares to Config::options.
   ListCell* lc;
