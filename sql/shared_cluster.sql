@@ -66,3 +66,10 @@ DELETE FROM glance_inventory g USING (VALUES (5), (5)) v(x) WHERE g.id = v.x;
 \! (for i in 1 2 3 4; do "$(pg_config --bindir)/psql" -X -c "INSERT INTO extend_customer_orders (order_number_external, customer_number, order_rows) VALUES ('GC-RACE', '10003', '[{\"product\": {\"productNumber\": \"ART-1001\"}, \"salesData\": {\"quantity\": 1}}]') ON CONFLICT DO NOTHING" & done; wait) | sort | uniq -c
 \! $SIMCTL state extend orders --order-number-external GC-RACE | wc -l
 \! $SIMCTL log --clear --status | sort | uniq -c
+
+-- 6. HINTs quote identifiers as SQL does, so a hint copied into psql runs as written.
+CREATE SERVER "Odd ""Name""" FOREIGN DATA WRAPPER commerce_fdw OPTIONS (api 'extend');
+CREATE USER MAPPING FOR CURRENT_USER SERVER "Odd ""Name""" OPTIONS (username 'u', password 'p');
+CREATE FOREIGN TABLE odd_products (product_number text) SERVER "Odd ""Name""" OPTIONS (resource 'products');
+SELECT * FROM odd_products;
+DROP SERVER "Odd ""Name""" CASCADE;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/run/remote_text.h"
 #include "pg/boundary.h"
 #include "pg/glue.h"
 #include "pg/options.h"
@@ -165,12 +166,12 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid, Oid umid) {
   if (c.base_url.empty())
     throw Error(sqlstate::kFdwOptionNameNotFound,
                 "server \"" + c.server + "\" needs option \"base_url\" (the " + c.api + " API has no default)",
-                "", "For example: ALTER SERVER " + c.server + " OPTIONS (ADD base_url 'https://host/path');");
+                "", "For example: ALTER SERVER " + cfdw::quote_ident(c.server) + " OPTIONS (ADD base_url 'https://host/path');");
   for (const auto& o : d->api->options)
     if (!o.secret() && o.required && c.options.count(o.name) == 0)
       throw Error(sqlstate::kFdwOptionNameNotFound,
                   "foreign table \"" + c.relname + "\" needs option \"" + o.name + "\" on its server or itself", "",
-                  "ALTER SERVER " + c.server + " OPTIONS (ADD " + o.name + " '...');");
+                  "ALTER SERVER " + cfdw::quote_ident(c.server) + " OPTIONS (ADD " + cfdw::quote_ident(o.name) + " '...');");
   return c;
 }
 

@@ -208,6 +208,16 @@ TEST_F(ProofTest, ARowMetTwiceInAStatementIsVisitedOnce) {
   EXPECT_TRUE(w.first_visit(keyless));
 }
 
+// HINTs quote identifiers as SQL does.
+TEST(QuoteIdent, BareOnlyWhenSqlWouldReadItUnchanged) {
+  EXPECT_EQ(quote_ident("glance_main"), "glance_main");
+  EXPECT_EQ(quote_ident("s2"), "s2");
+  EXPECT_EQ(quote_ident("Odd Name"), "\"Odd Name\"");
+  EXPECT_EQ(quote_ident("2nd"), "\"2nd\"");
+  EXPECT_EQ(quote_ident(""), "\"\"");
+  EXPECT_EQ(quote_ident("x\") OPTIONS (x 'y'); DROP TABLE t; --"), "\"x\"\") OPTIONS (x 'y'); DROP TABLE t; --\"");
+}
+
 // Remote error text: secrets and tokens redacted, control characters escaped,
 // at most 500 characters.
 TEST(UntrustedText, RedactsSecretsAndCredentialsEscapesControlsAndCuts) {

@@ -116,4 +116,17 @@ std::string untrusted_text(std::string_view text, const std::vector<std::string>
   return out;
 }
 
+std::string quote_ident(std::string_view name) {
+  bool bare = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (const char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) bare = false;
+  if (bare) return std::string(name);
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace cfdw

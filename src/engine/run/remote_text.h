@@ -17,4 +17,9 @@ namespace cfdw {
 std::string untrusted_text(std::string_view text, const std::vector<std::string>& secrets, size_t max_chars = 500,
                            bool keep_newlines = false);
 
+// An identifier as SQL writes it: bare when it is lower-case letters, digits
+// and underscores not starting with a digit, else in double quotes with each
+// '"' doubled. A hint built with it runs as written when copied into psql.
+std::string quote_ident(std::string_view name);
+
 }  // namespace cfdw
