@@ -17,6 +17,7 @@ CREATE SERVER bad6 FOREIGN DATA WRAPPER commerce_fdw OPTIONS (api 'glance', base
 -- numeric options
 CREATE SERVER bad7 FOREIGN DATA WRAPPER commerce_fdw OPTIONS (api 'glance', page_size '0');
 CREATE SERVER bad8 FOREIGN DATA WRAPPER commerce_fdw OPTIONS (api 'glance', timeout_ms 'soon');
+CREATE SERVER bad8b FOREIGN DATA WRAPPER commerce_fdw OPTIONS (api 'glance', max_concurrency '17');
 ALTER SERVER ok5 OPTIONS (ADD rate_limit_per_minute '0', ADD cache_ttl_ms '1000');
 -- user mapping options: only secrets
 CREATE USER MAPPING FOR CURRENT_USER SERVER ok5 OPTIONS (api_key 'k', page_size '5');

@@ -227,6 +227,28 @@ inline WriteRule keyed(std::vector<std::string> key, WriteRule w) {
   return w;
 }
 
+// The answer proving a write of the rule `rule` ("" = every write of the table)
+// was done: a non-null value at `path`, equal to the JSON text `equals` when
+// given (see SuccessProof).
+inline void proves(Table& t, const std::string& rule, std::string path, std::string equals = "") {
+  for (WriteRule& w : t.writes)
+    if (rule.empty() || w.name == rule) {
+      w.proof.declared = true;
+      w.proof.path = path;
+      w.proof.equals = equals;
+    }
+}
+// The same with an array at `path` holding one entry per row sent, its entries
+// naming their rows by the item keys `names`.
+inline void proves_each(Table& t, const std::string& rule, std::string path, std::vector<std::string> names) {
+  proves(t, rule, std::move(path));
+  for (WriteRule& w : t.writes)
+    if (rule.empty() || w.name == rule) {
+      w.proof.each = true;
+      w.proof.names = names;
+    }
+}
+
 // ON CONFLICT DO NOTHING: each row's `column` is first looked up through the
 // read endpoint named `endpoint`:
 //   conflict_lookup("email", "list").ignoring_case()

@@ -219,6 +219,7 @@ Table warehouse_stock_levels() {
       update("set", {"balance", "customer_product_number", "notes"}, "POST", "/WarehouseStockLevels", set_body, "",
              {}),
   };
+  proves(t, "", "Message");  // {code?, Message, Information}: no record comes back
   t.no_delete_reason = "the Extend API has no request that deletes a stock level";
   t.est_rows = 500;
   return t;
@@ -279,6 +280,7 @@ Table customers() {
               "delivery_postal_code", "delivery_city", "credit_limit", "credit_limit_currency", "invoice_email"},
              "PUT", "/Customers/{customer_number}", {}, "", result),
   };
+  proves(t, "", "customerNumber");
   t.no_delete_reason = "the Extend API has no request that deletes a customer";
   t.est_rows = 1000;
   return t;
@@ -350,6 +352,7 @@ Table customer_orders() {
               {"customer_number", "orderHeader.customerNumber"}, {"partial_delivery", "orderHeader.partialDelivery"},
               {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}})),
   };
+  proves(t, "place", "orderHeader.orderNumber");
   // A retried sync must not place an order twice: look its external number up first.
   t.conflict = conflict_lookup("order_number_external", "list");
   t.no_delete_reason = "orders are cancelled in the ERP; the API cannot delete them";

@@ -339,6 +339,10 @@ Table products() {
       update("update", product_columns, "PUT", "/products/{product_id}", {}, "", id),
       remove("delete", "DELETE", "/products/{product_id}"),
   };
+  proves(t, "create", "product_id");
+  proves(t, "feed", "queue_id");
+  proves_each(t, "bulk update", "", {"product_id"});
+  proves(t, "update", "product_id");
   t.est_rows = 1000;
   return t;
 }
@@ -410,6 +414,7 @@ Table orders() {
   // Accepting (K) or any other status change; the body carries only the status.
   t.writes = {update("status", {"status"}, "PUT", "/order_status/{order_id}", {field("status", "status", kRequired)}, "",
                      {{"order_id", "order_id"}})};
+  proves(t, "status", "order_id");
   t.no_delete_reason = "the G-Commerce API has no way to delete an order";
   t.est_rows = 1000;
   return t;
@@ -522,6 +527,8 @@ Table shipments() {
              {{"shipment_id", "shipment_id"}}),
       remove("delete", "DELETE", "/shipments/{shipment_id}"),
   };
+  proves(t, "ship", "shipment_id");
+  proves(t, "status", "shipment_id");
   t.est_rows = 500;
   return t;
 }

@@ -88,6 +88,10 @@ Table inventory() {
              {field("quantity", "quantity"), field("location", "location")}, "data", result),
       remove("delete", "DELETE", "/inventory/{id}/delete"),
   };
+  proves(t, "create", "data.id");
+  proves_each(t, "adjust", "data.adjusted", {"productId", "warehouseId"});
+  proves(t, "edit", "data.id");
+  proves(t, "delete", "success", "true");
   t.est_rows = 1000;
   return t;
 }
@@ -116,6 +120,7 @@ Table inventory_adjustments() {
   adjust.batch_key = "actions";
   adjust.key = {"product_id", "warehouse_id"};
   t.writes = {adjust};
+  proves_each(t, "adjust", "data.adjusted", {"productId", "warehouseId"});
   t.no_delete_reason = "adjustments are recorded by INSERT only";
   return t;
 }
@@ -204,6 +209,9 @@ Table products() {
       update("edit", {}, "PUT", "/products/edit/{id}", {}, "data", result),
       remove("delete", "DELETE", "/products/delete/{id}"),
   };
+  proves(t, "create", "data.id");
+  proves(t, "edit", "data.id");
+  proves(t, "delete", "success", "true");
   t.est_rows = 1000;
   return t;
 }
@@ -240,6 +248,8 @@ Table clients() {
       keyed({"email"}, insert("create", "POST", "/clients/create", {}, "data", result)),
       update("edit", {}, "PUT", "/clients/edit/{id}", {}, "data", result),
   };
+  proves(t, "create", "data.id");
+  proves(t, "edit", "data.id");
   t.conflict = conflict_lookup("email", "list").ignoring_case();  // Glance matches emails case-insensitively
   t.no_delete_reason = "the Glance API has no way to delete a client";
   t.est_rows = 500;
@@ -299,6 +309,7 @@ Table documents() {
               field("sendToClient", "send_to_client")},
              "data", returning_all(t)),
   };
+  proves(t, "create", "data.id");
   // ON CONFLICT DO NOTHING (the integration guide: check that a document exists before creating it):
   // one list request for the type on the row's date (and client id), and a document conflicts when
   // its type, date, client (id or email) and total equal those the row gives.

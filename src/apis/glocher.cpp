@@ -191,6 +191,7 @@ Table stock() {
                       "tags", "external_id", "image_data", "delete_image"},
                      "POST", "/updateStock", item(true), "data", result)),
   };
+  proves(t, "", "status", "\"OK\"");
   t.no_delete_reason = "the Glocher API has no request that deletes a product (set qty or published instead)";
   t.est_rows = 2000;
   return t;
@@ -258,6 +259,7 @@ Table carts() {
       set_to("/updateCartStatus", "status", "completed"),
       set_to("/updateCartPackageStatus", "package_status", "ready"),
   };
+  proves(t, "", "status", "\"OK\"");
   t.no_delete_reason = "the Glocher API has no request that deletes a cart";
   t.est_rows = 500;
   return t;

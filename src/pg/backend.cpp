@@ -22,15 +22,20 @@ void merge_stats(const Config& cfg, const ServerStats& stats) { stats_flush(cfg,
 
 RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
   // One budget for every backend when the library is preloaded.
-  if (RateLimiter* shared = shared_rate_limiter(cfg.server, cfg.rate_limit_per_minute, api.default_burst))
+  // Budgets are kept by server OID (a renamed server keeps its own) and
+  // forgotten when the server's api or base_url changes.
+  const uint64_t identity = budget_identity(cfg.api, cfg.base_url);
+  if (RateLimiter* shared = shared_rate_limiter(cfg.server_id, identity, cfg.rate_limit_per_minute, api.default_burst))
     return shared;
   struct Entry {
     double rate;
+    uint64_t identity;
     std::unique_ptr<LocalRateLimiter> limiter;
   };
-  static std::map<std::string, Entry> limiters;
-  Entry& e = limiters[cfg.server];
-  if (!e.limiter) {
+  static std::map<Oid, Entry> limiters;
+  Entry& e = limiters[cfg.server_id];
+  if (!e.limiter || e.identity != identity) {
+    e.identity = identity;
     e.rate = cfg.rate_limit_per_minute;
     e.limiter = std::make_unique<LocalRateLimiter>(cfg.rate_limit_per_minute, api.default_burst);
   } else if (e.rate != cfg.rate_limit_per_minute) {

@@ -12,6 +12,13 @@
 #include "pg/boundary.h"
 #include "pg/plan.h"
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+extern "C" {
+#include "common/hashfn.h"
+}
+#pragma GCC diagnostic pop
+
 namespace cfdw::pg {
 
 namespace {
@@ -39,6 +46,7 @@ struct ModifyState {
   FmgrInfo* inputs;        // per attribute, for RETURNING
   Oid* ioparams;
   int delta_att;           // attno-1 of the delta column, -1 none
+  int conflict_col;        // ON CONFLICT DO NOTHING: the lookup's column (table column index), -1 none
 };
 
 ModifyState* state_of(ResultRelInfo* rinfo) { return static_cast<ModifyState*>(rinfo->ri_FdwState); }
@@ -137,6 +145,26 @@ char* delta_text(const char* new_value, const char* old_value) {
   Datum n = DirectFunctionCall3(numeric_in, CStringGetDatum(new_value), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
   Datum o = DirectFunctionCall3(numeric_in, CStringGetDatum(old_value), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
   return DatumGetCString(DirectFunctionCall1(numeric_out, DirectFunctionCall2(numeric_sub, n, o)));
+}
+
+// ON CONFLICT DO NOTHING: the lookup and the create of one natural key are
+// serialized across the cluster by a transaction-level advisory lock on a
+// hash of (server OID, remote table, key value), so sessions racing on the
+// same key create it once: the later ones wait, then find it. PostgreSQL
+// code, called outside any guarded section (it may wait, be cancelled, or
+// end in a deadlock error).
+void lock_natural_key(const ModifyState* st, char** cols) {
+  if (st->conflict_col < 0 || !cols[st->conflict_col]) return;  // NULL never conflicts: nothing to serialize
+  const RelDesc* d = st->desc;
+  StringInfoData key;
+  initStringInfo(&key);
+  appendStringInfo(&key, "commerce_fdw/%u/%s/", d->serverid, d->table->name.c_str());
+  const bool fold = d->table->conflict.ignore_case;
+  for (const char* p = cols[st->conflict_col]; *p; ++p)
+    appendStringInfoChar(&key, fold ? char(pg_ascii_tolower(static_cast<unsigned char>(*p))) : *p);
+  const uint64 h = hash_bytes_extended(reinterpret_cast<const unsigned char*>(key.data), key.len, 0);
+  DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(int64(h)));
+  pfree(key.data);
 }
 
 // Runs a step of the writer. A cancel (query cancel, statement_timeout) while
@@ -308,6 +336,7 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
   st->returning = intVal(list_nth(fdw_private, kModifyReturning)) != 0;
   st->ncolumns = int(st->desc->table->columns.size());
   st->delta_att = -1;
+  st->conflict_col = -1;
   if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
 
   const RelDesc* d = st->desc;
@@ -352,6 +381,7 @@ void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_pri
     const int batch = x->config.batch_size > 0 ? x->config.batch_size : 1 << 30;
     x->writer = std::make_unique<Writer>(*x->session, *d->table, rule, batch, returning, cols);
     owned->object = x.release();
+    if (st->on_conflict) st->conflict_col = d->table->column_index(d->table->conflict.column);
   });
 }
 
@@ -362,6 +392,7 @@ TupleTableSlot* exec_insert(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
   bool skip = false;
   const int n = st->ncolumns;
   const bool on_conflict = st->on_conflict;
+  if (on_conflict) lock_natural_key(st, cols);
   run_write(x, [&] {
     Row row = to_row(cols, n);
     if (on_conflict && x->writer->exists(row)) {
@@ -411,6 +442,11 @@ TupleTableSlot* exec_update(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
   ModifyExec* x = st->exec->object;
   bool have = false;
   const int n = st->ncolumns;
+  // A remote row met again in this statement is not written again (the
+  // first assignment wins, as for a heap table): not counted, no RETURNING.
+  bool first = true;
+  run_write(x, [&] { first = x->writer->first_visit(to_row(old_cols, n)); });
+  if (!first) return nullptr;
   if (st->delta_att >= 0) {
     const int col = st->desc->column_of[st->delta_att];
     if (!cols[col] || !old_cols[col]) {
@@ -435,6 +471,9 @@ TupleTableSlot* exec_delete(EState*, ResultRelInfo* rinfo, TupleTableSlot* slot,
   char** old_cols = old_row_columns(st, planSlot, RelationGetDescr(rinfo->ri_RelationDesc));
   ModifyExec* x = st->exec->object;
   const int n = st->ncolumns;
+  bool first = true;
+  run_write(x, [&] { first = x->writer->first_visit(to_row(old_cols, n)); });
+  if (!first) return nullptr;  // deleted already by this statement
   run_write(x, [&] {
     Row old = to_row(old_cols, n);
     x->writer->write(Row(n), old, std::nullopt, &x->returned);

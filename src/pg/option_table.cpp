@@ -39,6 +39,10 @@ OptionDef whole(const char* name, long long min, unsigned places, void (*to_conf
 constexpr unsigned kBoth = kOnServer | kOnTable;
 
 std::vector<OptionDef> make_common() {
+  // Requests in flight at once for one scan or write: 1 up to 16.
+  OptionDef concurrency = whole("max_concurrency", 1, kBoth,
+                                [](Config& c, const std::string& v) { c.max_concurrency = std::atoi(v.c_str()); });
+  concurrency.max = 16;
   OptionDef bytes = row("max_response_bytes", OptionKind::Bytes, kBoth, [](Config& c, const std::string& v) {
     c.http.max_response_bytes = std::strtoll(v.c_str(), nullptr, 10);
   });
@@ -58,8 +62,7 @@ std::vector<OptionDef> make_common() {
               c.rate_limit_per_hour = std::atof(v.c_str());
               c.rate_limit_per_minute = combined_per_minute(c.rate_limit_per_minute, c.rate_limit_per_hour);
             }),
-      whole("max_concurrency", 1, kBoth,
-            [](Config& c, const std::string& v) { c.max_concurrency = std::atoi(v.c_str()); }),
+      concurrency,
       whole("max_retries", 0, kBoth, [](Config& c, const std::string& v) { c.http.max_retries = std::atoi(v.c_str()); }),
       whole("timeout_ms", 1, kBoth, [](Config& c, const std::string& v) { c.http.timeout_ms = std::atol(v.c_str()); }),
       whole("connect_timeout_ms", 1, kBoth,
@@ -67,6 +70,7 @@ std::vector<OptionDef> make_common() {
       whole("max_requests", 1, kBoth, [](Config& c, const std::string& v) { c.max_requests = std::atol(v.c_str()); }),
       whole("cache_ttl_ms", 0, kBoth, [](Config& c, const std::string& v) { c.cache_ttl_ms = std::atol(v.c_str()); }),
       server_only(row("ca_file", OptionKind::Text, kOnServer, [](Config& c, const std::string& v) { c.http.ca_file = v; })),
+      server_only(row("proxy", OptionKind::Text, kOnServer, [](Config& c, const std::string& v) { c.http.proxy = v; })),
       bytes,
       whole("request_cost_ms", 0, kBoth, nullptr),  // read by the planner (plan.cpp)
       row("async_capable", OptionKind::Bool, kBoth, nullptr),  // read by exec.cpp
@@ -205,7 +209,9 @@ bool check_option_value(const OptionDef& o, const std::string& value, OptionProb
       const long v = std::strtol(value.c_str(), &end, 10);
       if (!value.empty() && !*end && v >= o.min && v <= o.max) return true;
       p->message = bad_value;
-      p->hint = "It must be a whole number, " + std::to_string(o.min) + " or more.";
+      p->hint = o.max < kIntMax ? "It must be a whole number from " + std::to_string(o.min) + " to " +
+                                      std::to_string(o.max) + "."
+                                : "It must be a whole number, " + std::to_string(o.min) + " or more.";
       return false;
     }
   }

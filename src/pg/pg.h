@@ -44,6 +44,7 @@ extern "C" {
 #include "storage/latch.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "storage/proc.h"  // StatementTimeout
 #include "storage/spin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/run/remote_text.h"
 #include "pg/boundary.h"
 #include "pg/glue.h"
 #include "pg/options.h"
@@ -131,6 +132,9 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid, Oid umid) {
   c.max_concurrency = d->api->default_concurrency;
   c.max_requests = d->api->default_max_requests;
   c.user = std::to_string(userid);
+  // A wait the API imposes that would outlast the statement fails at once.
+  c.http.statement_timeout_ms = StatementTimeout;
+  c.http.max_retry_after_ms = StatementTimeout > 0 ? double(StatementTimeout) : 300000.0;
   // Each option of the server, then of the table (the table's win): a common
   // one to its Config field, one the API declares to Config::options.
   ListCell* lc;
@@ -162,12 +166,12 @@ Config make_config(const RelDesc* d, List* user_options, Oid userid, Oid umid) {
   if (c.base_url.empty())
     throw Error(sqlstate::kFdwOptionNameNotFound,
                 "server \"" + c.server + "\" needs option \"base_url\" (the " + c.api + " API has no default)",
-                "", "For example: ALTER SERVER " + c.server + " OPTIONS (ADD base_url 'https://host/path');");
+                "", "For example: ALTER SERVER " + cfdw::quote_ident(c.server) + " OPTIONS (ADD base_url 'https://host/path');");
   for (const auto& o : d->api->options)
     if (!o.secret() && o.required && c.options.count(o.name) == 0)
       throw Error(sqlstate::kFdwOptionNameNotFound,
                   "foreign table \"" + c.relname + "\" needs option \"" + o.name + "\" on its server or itself", "",
-                  "ALTER SERVER " + c.server + " OPTIONS (ADD " + o.name + " '...');");
+                  "ALTER SERVER " + cfdw::quote_ident(c.server) + " OPTIONS (ADD " + cfdw::quote_ident(o.name) + " '...');");
   return c;
 }
 

@@ -1,7 +1,7 @@
 // commerce_fdw PostgreSQL glue: request budgets shared by every backend (see
 // shared_budget.h).
 //
-// Shared memory holds a fixed table of slots, one per (database, server),
+// Shared memory holds a fixed table of slots, one per (database, server OID),
 // each a BudgetState (the same GCRA schedule a LocalRateLimiter keeps) behind
 // one spinlock. The lock is held only for the few arithmetic steps of a
 // booking; nothing under it can raise an error or throw.
@@ -23,7 +23,8 @@ constexpr int kSlots = 64;
 
 struct Slot {
   Oid database;              // InvalidOid: free
-  char server[NAMEDATALEN];  // foreign server name
+  Oid server;                // foreign server OID
+  uint64_t identity;         // its api and base_url (budget_identity): a new remote starts afresh
   BudgetState state;
 };
 
@@ -50,7 +51,8 @@ void startup_shmem() {
     SpinLockInit(&b->lock);
     for (Slot& s : b->slots) {
       s.database = InvalidOid;
-      s.server[0] = '\0';
+      s.server = InvalidOid;
+      s.identity = 0;
       s.state = fresh_budget();
     }
   }
@@ -58,18 +60,18 @@ void startup_shmem() {
   LWLockRelease(AddinShmemInitLock);
 }
 
-bool owns(const Slot& s, Oid database, const char* server) {
-  return s.database == database && std::strncmp(s.server, server, NAMEDATALEN) == 0;
+bool owns(const Slot& s, Oid database, Oid server, uint64_t identity) {
+  return s.database == database && s.server == server && s.identity == identity;
 }
 
 // A budget slot booked from under the spinlock. The slot is re-checked at
 // every booking: an idle one may have been handed to another server since.
 class SharedRateLimiter : public RateLimiter {
  public:
-  SharedRateLimiter(Oid database, const std::string& server) : database_(database), index_(-1) {
-    std::strncpy(server_, server.c_str(), NAMEDATALEN - 1);
-    server_[NAMEDATALEN - 1] = '\0';
-  }
+  SharedRateLimiter(Oid database, Oid server, uint64_t identity)
+      : database_(database), server_(server), identity_(identity), index_(-1) {}
+
+  uint64_t identity() const { return identity_; }
 
   void set_rate(double per_minute, double burst) {
     interval_ms_ = interval_for(per_minute);
@@ -107,14 +109,17 @@ class SharedRateLimiter : public RateLimiter {
   // With the lock held: makes index_ this server's slot (its own, a free one,
   // or an idle one); false when all are busy.
   bool find_locked(double now_ms) {
-    if (index_ >= 0 && owns(g_budgets->slots[index_], database_, server_)) return true;
+    if (index_ >= 0 && owns(g_budgets->slots[index_], database_, server_, identity_)) return true;
     int spare = -1;
     for (int i = 0; i < kSlots; ++i) {
       const Slot& s = g_budgets->slots[i];
-      if (owns(s, database_, server_)) {
+      if (owns(s, database_, server_, identity_)) {
         index_ = i;
         return true;
       }
+      // The same server's budget for another api or base_url is forgotten.
+      const bool stale = s.database == database_ && s.server == server_;
+      if (stale) spare = i;
       const bool idle = s.database == InvalidOid ||
                         (s.state.next_free_ms <= now_ms && s.state.blocked_until_ms <= now_ms);
       if (spare < 0 && idle) spare = i;
@@ -122,14 +127,16 @@ class SharedRateLimiter : public RateLimiter {
     if (spare < 0) return false;
     Slot& s = g_budgets->slots[spare];
     s.database = database_;
-    std::memcpy(s.server, server_, NAMEDATALEN);
+    s.server = server_;
+    s.identity = identity_;
     s.state = fresh_budget();
     index_ = spare;
     return true;
   }
 
   Oid database_;
-  char server_[NAMEDATALEN];
+  Oid server_;
+  uint64_t identity_;
   int index_;
   BudgetState own_ = fresh_budget();
   double interval_ms_ = 0;
@@ -146,12 +153,24 @@ void shared_budgets_init() {
   shmem_startup_hook = startup_shmem;
 }
 
-RateLimiter* shared_rate_limiter(const std::string& server, double per_minute, double burst) {
-  if (!g_budgets || server.size() >= NAMEDATALEN) return nullptr;
-  static std::map<std::string, std::unique_ptr<SharedRateLimiter>> limiters;
-  std::unique_ptr<SharedRateLimiter>& l = limiters[server];
+uint64_t budget_identity(const std::string& api, const std::string& base_url) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a: the same in every backend
+  auto mix = [&h](const std::string& text) {
+    for (const unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xff) * 1099511628211ULL;  // a separator no text holds
+  };
+  mix(api);
+  mix(base_url);
+  return h;
+}
+
+RateLimiter* shared_rate_limiter(unsigned server_id, uint64_t identity, double per_minute, double burst) {
+  if (!g_budgets || server_id == InvalidOid) return nullptr;
+  static std::map<Oid, std::unique_ptr<SharedRateLimiter>> limiters;
+  std::unique_ptr<SharedRateLimiter>& l = limiters[server_id];
+  if (l && l->identity() != identity) l.reset();
   if (!l) {
-    auto fresh = std::make_unique<SharedRateLimiter>(MyDatabaseId, server);
+    auto fresh = std::make_unique<SharedRateLimiter>(MyDatabaseId, server_id, identity);
     if (!fresh->attach(monotonic_ms())) return nullptr;
     l = std::move(fresh);
   }

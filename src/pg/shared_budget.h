@@ -7,6 +7,7 @@
 // each backend keeps a budget of its own (engine/ratelimit.h).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "engine/http/ratelimit.h"
@@ -17,11 +18,15 @@ namespace cfdw::pg {
 // preloaded; otherwise does nothing.
 void shared_budgets_init();
 
-// The shared budget of `server` in the current database, set to `per_minute`
-// requests a minute with bursts of `burst` (0: unlimited, the server's
-// rate-limit answers still apply to everyone). nullptr when the library was
-// not preloaded, or when every slot is busy with other servers. C++ only; it
-// raises no PostgreSQL error.
-RateLimiter* shared_rate_limiter(const std::string& server, double per_minute, double burst);
+// Which remote a server's budget is for: a hash of its api and base_url. A
+// budget is kept by server OID and forgotten when this changes.
+uint64_t budget_identity(const std::string& api, const std::string& base_url);
+
+// The shared budget of server `server_id` in the current database (for the
+// remote `identity`), set to `per_minute` requests a minute with bursts of
+// `burst` (0: unlimited, the server's rate-limit answers still apply to
+// everyone). nullptr when the library was not preloaded, or when every slot is
+// busy with other servers. C++ only; it raises no PostgreSQL error.
+RateLimiter* shared_rate_limiter(unsigned server_id, uint64_t identity, double per_minute, double burst);
 
 }  // namespace cfdw::pg

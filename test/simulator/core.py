@@ -453,9 +453,14 @@ class FaultSet:
 #                 padded with spaces, compressed as it is sent (never held)
 #   drip          200 announcing ``value`` bytes (default 100000) of body and
 #                 sending one space every ``interval_ms`` (default 200)
+#   body          ``status`` (default 200) with the raw text ``value`` as its
+#                 body (a 2xx that is no success: {"status":"FAILED"}); not
+#                 applied
+#   short-list    the real answer (the request is applied) with its first list
+#                 of objects cut to its first ``value`` entries (default 0)
 
 READ_FAULT_KINDS = ("redirect", "empty", "null", "envelope", "scalar-items", "total", "same-page", "endless",
-                    "gzip-bomb", "drip")
+                    "gzip-bomb", "drip", "body", "short-list")
 
 # Where each API's list answers carry their total.
 TOTAL_PATHS = {"glance": ("pagination", "total"), "gcommerce": ("params", "total_items"),
@@ -493,8 +498,8 @@ class ReadFaultSet(FaultSet):
             raise ValueError("status must be an HTTP status code")
         if fault["kind"] == "redirect" and status is not None and not 300 <= status <= 399:
             raise ValueError("a redirect's status is 3xx")
-        if fault["kind"] == "total" and fault["value"] is None:
-            raise ValueError("a total fault needs value (raw JSON text)")
+        if fault["kind"] in ("total", "body") and fault["value"] is None:
+            raise ValueError("a %s fault needs value (raw text)" % fault["kind"])
         if fault["kind"] == "envelope" and fault["api"] not in ("glance", "glocher"):
             raise ValueError("envelope faults exist for api glance and glocher")
         return fault
@@ -557,6 +562,8 @@ def read_fault_response(sim, api, req, fault):
         else:
             body = {"status": "ERR", "message": message}
         return Response.json(fault["status"] or 200, body)
+    if kind == "body":
+        return Response(fault["status"] or 200, str(fault["value"]).encode("utf-8"))
     if kind == "same-page":
         resp = sim.call_api(api, _with_page(req, "1"))
         return _rewrite(resp, _set_more)
@@ -567,6 +574,12 @@ def read_fault_response(sim, api, req, fault):
             rows = _first_row_list(obj)
             if rows is not None:
                 rows[:] = [r.get("id", i + 1) for i, r in enumerate(rows)]
+        return _rewrite(resp, change)
+    if kind == "short-list":
+        def change(obj):
+            rows = _first_row_list(obj)
+            if rows is not None:
+                del rows[int(fault["value"] or 0):]
         return _rewrite(resp, change)
     if kind == "total":
         def change(obj):

@@ -234,6 +234,29 @@ TEST_F(HttpClientTest, GetReturnsBodyAndLowerCasedHeaders) {
   EXPECT_EQ(limiter.observed[0].remaining, 42);
 }
 
+TEST_F(HttpClientTest, TheProxyEnvironmentIsIgnored) {
+  // A proxy named by the environment (here a closed port) is never used:
+  // only the server's proxy option names one.
+  struct Env {
+    Env() {
+      for (const char* name : {"http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"})
+        setenv(name, "http://127.0.0.1:1", 1);
+      unsetenv("no_proxy");
+      unsetenv("NO_PROXY");
+    }
+    ~Env() {
+      for (const char* name : {"http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"}) unsetenv(name);
+    }
+  } env;
+  LoopbackServer server([](const Received&, int) { return respond(200, "direct"); });
+  HttpOptions o = fast_options();
+  o.max_retries = 0;
+  const HttpResponse resp = send(request(server, "/items"), o, nullptr);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_EQ(resp.body, "direct");
+  EXPECT_EQ(server.requests(), 1);
+}
+
 TEST_F(HttpClientTest, SendsMethodsAndBodies) {
   LoopbackServer server([](const Received&, int) { return respond(200); });
   HttpRequest post = request(server, "/orders", "POST");
@@ -362,15 +385,69 @@ TEST_F(HttpClientTest, GivesUpOnAnOverlongRetryAfter) {
   LoopbackServer server([](const Received&, int) { return respond(429, "slow down", "Retry-After: 3600\r\n"); });
   RecordingLimiter limiter;
 
-  const HttpResponse resp = send(request(server, "/inventory"), fast_options(), &limiter);
-
-  EXPECT_EQ(resp.status, 429);
-  EXPECT_EQ(resp.body, "slow down");
+  try {
+    send(request(server, "/inventory"), fast_options(), &limiter);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "GET /inventory: HTTP 429: the server asked to wait 3600 s (Retry-After), longer than a "
+                           "statement may wait (300 s)");
+    EXPECT_EQ(e.sqlstate(), "HV00N");
+  }
   EXPECT_EQ(server.requests(), 1);
   EXPECT_EQ(stats.http_429, 1);
   EXPECT_EQ(stats.errors, 1);
   ASSERT_EQ(limiter.observed.size(), 1u);
   EXPECT_EQ(limiter.observed[0].retry_after_ms, -1);  // the limiter is not blocked for an hour
+}
+
+TEST_F(HttpClientTest, AWaitLongerThanStatementTimeoutFailsAtOnceNamingIt) {
+  LoopbackServer server([](const Received&, int) { return respond(429, "", "Retry-After: 119\r\n"); });
+  HttpOptions o = fast_options();
+  o.statement_timeout_ms = 30000;
+  o.max_retry_after_ms = 30000;
+  try {
+    const double ms = timed([&] { send(request(server, "/inventory"), o, nullptr); });
+    FAIL() << "expected an error after " << ms << " ms";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "GET /inventory: HTTP 429: the server asked to wait 119 s (Retry-After), longer than "
+                           "statement_timeout (30 s)");
+    EXPECT_EQ(e.effect(), RequestEffect::NotApplied);
+  }
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST_F(HttpClientTest, ARateLimitWindowLongerThanAStatementMayWaitFailsAtOnce) {
+  LoopbackServer server([](const Received&, int) {
+    return respond(429, "", "X-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: 600\r\n");
+  });
+  try {
+    send(request(server, "/inventory"), fast_options(), nullptr);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "GET /inventory: HTTP 429: the server asked to wait 600 s (X-RateLimit-Reset), longer "
+                           "than a statement may wait (300 s)");
+  }
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST_F(HttpClientTest, HeaderNumbersAreBoundedBeforeTheyAreConverted) {
+  const std::string huge(400, '9');
+  LoopbackServer server([&](const Received&, int) {
+    return respond(200, "", "X-RateLimit-Remaining: 100000000000000000000000000\r\nX-RateLimit-Reset: " + huge +
+                                "\r\nRetry-After: 1000000000000000000000000000000\r\n");
+  });
+  RecordingLimiter limiter;
+  const HttpResponse resp = send(request(server, "/items"), fast_options(), &limiter);
+  EXPECT_EQ(resp.status, 200);
+  ASSERT_EQ(limiter.observed.size(), 1u);
+  EXPECT_EQ(limiter.observed[0].remaining, 1000000000);
+  EXPECT_EQ(limiter.observed[0].retry_after_ms, -1);  // longer than a statement may wait: not passed on
+  EXPECT_EQ(limiter.observed[0].reset_in_ms, -1);
+  EXPECT_EQ(parse_retry_after_ms("1000000000000000000000000000000", 0), 365.0 * 24 * 3600 * 1000);
+  EXPECT_EQ(parse_retry_after_ms(huge, 0), 365.0 * 24 * 3600 * 1000);
+  EXPECT_EQ(parse_retry_after_ms("-5", 0), -1);
+  EXPECT_EQ(parse_retry_after_ms("NaN", 0), -1);
+  EXPECT_EQ(parse_retry_after_ms("1e30", 0), -1);
 }
 
 TEST_F(HttpClientTest, FeedsRateLimitHeadersToTheLimiter) {

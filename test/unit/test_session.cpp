@@ -162,6 +162,34 @@ TEST_F(SessionTest, AnErrorInsideAn200AnswerShowsThatStatusAndIsARejectedRequest
   EXPECT_EQ(server.requests(), 2);  // not an expired login: no retry
 }
 
+TEST_F(SessionTest, RemoteErrorTextShowsNoSecretNoControlCharacterAndIsCut) {
+  // The login answers a long token; the error answer echoes it, the mapping's
+  // key and an Authorization header, with newlines, an escape and 2,000 bytes.
+  LoopbackServer server([](const Received& r, int) {
+    if (r.target == "/login") return respond(200, R"({"token":"tok-9f8e7d6c"})");
+    const std::string echo = "bad key sk_live_ABCDEF123 token tok-9f8e7d6c Bearer zzz-header-value\\n\\r\\u001b[31m" +
+                             std::string(2000, 'x');
+    return respond(400, R"({"status":"ERR","message":")" + echo + R"("})");
+  });
+  Session s = session(server);
+  Config c = s.config();
+  c.secrets["api_key"] = "sk_live_ABCDEF123";
+  Session with_key(api, c, client, nullptr, &stats, HttpHooks());
+  try {
+    with_key.call(get("/items"));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find("sk_live_ABCDEF123"), std::string::npos) << what;
+    EXPECT_EQ(what.find("tok-9f8e7d6c"), std::string::npos) << what;
+    EXPECT_EQ(what.find("zzz-header-value"), std::string::npos) << what;
+    EXPECT_NE(what.find("[redacted]"), std::string::npos) << what;
+    for (char ch : what) EXPECT_FALSE(static_cast<unsigned char>(ch) < 0x20) << what;
+    EXPECT_NE(what.find("\\n"), std::string::npos) << what;
+    EXPECT_LE(what.size(), std::string("test GET /items: HTTP 400: ").size() + 510) << what;
+  }
+}
+
 TEST_F(SessionTest, APointLookupOfAMissingObjectIsEmptyWhateverTheStatus) {
   LoopbackServer server(scripted([](const std::string&) {
     return respond(200, R"({"status":"ERR","message":"no such item"})");

@@ -175,6 +175,22 @@ struct EndpointRef {
 };
 
 enum class WriteKind { Insert, Update, Delete };
+
+// The answer that proves a write was done: a 2xx alone does not (an API may
+// answer 200 {"status":"FAILED"} or {"result":"queued"}). A 2xx without its
+// proof leaves the rows' outcome unknown: an error listing them, never a
+// success with NULL ids.
+struct SuccessProof {
+  bool declared = false;      // false: a 2xx is the proof (a DELETE answered 204)
+  std::string path;           // dot path of the value in the answer ("data.id"; "" = the root)
+  std::string equals;         // JSON text the value must be ("\"OK\""); empty: any non-null value
+  // The value is an array with one entry per row the request carried (Glance
+  // adjust's data.adjusted, one entry per action). A shorter one proves the
+  // rows its entries name by `names` (keys of both a request item and an
+  // answer entry: productId, warehouseId); the other rows are unknown.
+  bool each = false;
+  std::vector<std::string> names;
+};
 const char* kind_sql(WriteKind k);  // "INSERT", "UPDATE", "DELETE"
 
 struct WriteRule {
@@ -216,6 +232,8 @@ struct WriteRule {
   // A statement with RETURNING is refused with this reason (a queued write
   // whose answer holds no rows).
   std::string no_returning;
+  // What in a 2xx answer proves the write was done (SuccessProof).
+  SuccessProof proof;
   // INSERT: columns that must not be NULL, checked before any request
   // (SQLSTATE 23502, as a NOT NULL constraint would).
   std::vector<std::string> not_null;

@@ -41,6 +41,11 @@ bool parse_number(std::string_view text, double* out) {
 
 }  // namespace
 
+double bounded_wait_ms(double ms) {
+  if (std::isnan(ms)) return -1;
+  return std::clamp(ms, 0.0, kMaxHeaderWaitMs);
+}
+
 double epoch_seconds() {
   using std::chrono::duration;
   using std::chrono::system_clock;
@@ -57,12 +62,14 @@ ServerBudget read_budget(const std::map<std::string, std::string>& headers, doub
   };
   ServerBudget b;
   double value = 0;
+  // Header numbers are untrusted: each is bounded before it is converted or
+  // used (1e26 requests left, a wait of 1e30 seconds, digits without end).
   if (const std::string* v = header("x-ratelimit-remaining", "ratelimit-remaining"); v && parse_number(*v, &value))
-    b.remaining = static_cast<int64_t>(value);
+    b.remaining = static_cast<int64_t>(std::clamp(value, 0.0, kMaxHeaderCount));
   if (const std::string* v = header("x-ratelimit-reset", "ratelimit-reset"); v && parse_number(*v, &value)) {
     // Either seconds from now or a Unix time: no window lasts 30 years.
     const bool is_epoch = value >= 1e9;
-    b.reset_in_ms = std::max(0.0, (is_epoch ? value - now_epoch_s : value) * 1000);
+    b.reset_in_ms = bounded_wait_ms((is_epoch ? value - now_epoch_s : value) * 1000);
   }
   if (auto it = headers.find("retry-after"); it != headers.end())
     b.retry_after_ms = parse_retry_after_ms(it->second, now_epoch_s);
@@ -116,13 +123,13 @@ bool is_retryable_status(long status) { return status == 429 || status == 502 ||
 
 double parse_retry_after_ms(const std::string& value, double now_epoch_s) {
   double seconds = 0;
-  if (http_impl::parse_number(value, &seconds)) return seconds * 1000;
+  if (http_impl::parse_number(value, &seconds)) return http_impl::bounded_wait_ms(seconds * 1000);
   // Otherwise an HTTP date, in any of the three formats of RFC 9110.
   const std::string date(http_impl::trim(value));
   if (date.empty()) return -1;
   const time_t at = curl_getdate(date.c_str(), nullptr);
   if (at == -1) return -1;
-  return std::max(0.0, (static_cast<double>(at) - now_epoch_s) * 1000);
+  return http_impl::bounded_wait_ms((static_cast<double>(at) - now_epoch_s) * 1000);
 }
 
 double backoff_ms(const HttpOptions& o, int attempt, double jitter01) {

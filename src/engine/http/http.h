@@ -42,8 +42,12 @@ struct HttpOptions {
   long connect_timeout_ms = 10000;
   int max_retries = 3;
   std::string ca_file;              // CA bundle that replaces the system's; verification is never off
+  std::string proxy;                // the proxy to use ("" : none); the proxy environment is ignored
   int64_t max_response_bytes = 64 << 20;  // largest body accepted, counted after decompression
-  double max_retry_after_ms = 120000;  // a longer Retry-After fails instead of waiting
+  // A wait the server imposes (Retry-After, X-RateLimit-Reset) that is longer
+  // fails at once instead of waiting: statement_timeout, else 5 minutes.
+  double max_retry_after_ms = 300000;
+  long statement_timeout_ms = 0;       // where max_retry_after_ms comes from (0: the 5-minute default)
   double backoff_base_ms = 200;        // first backoff; doubles each retry, with jitter
 };
 

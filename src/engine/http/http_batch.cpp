@@ -203,8 +203,16 @@ void HttpClient::Impl::Batch::attempt_done(Transfer& t, CURLcode code) {
   if (status == 429) ++stats_.http_429;
   inform_limiter(budget, status, now);
   const double retry_after = budget.retry_after_ms;
-  // When the server asks for a longer pause than we may take, the caller gets its answer.
-  const bool pause_too_long = retry_after >= 0 && retry_after > opts_.max_retry_after_ms;
+  // A wait the server imposes before the request may go again: Retry-After,
+  // else (a 429 with no request left) the end of the rate-limit window.
+  const bool by_reset = retry_after < 0 && status == 429 && budget.remaining <= 0 && budget.reset_in_ms >= 0;
+  const double imposed = by_reset ? budget.reset_in_ms : retry_after;
+  const bool pause_too_long = imposed >= 0 && imposed > opts_.max_retry_after_ms;
+  if (pause_too_long && may_retry && is_retryable_status(status)) {
+    // Waiting would outlast the statement: fail at once, naming the wait.
+    report(t, status, now, nullptr, false);
+    fail_wait(t, status, imposed, by_reset ? "X-RateLimit-Reset" : "Retry-After");
+  }
   const bool retry = may_retry && is_retryable_status(status) && !pause_too_long;
   report(t, status, now, nullptr, retry);
   if (retry) {
@@ -286,6 +294,20 @@ void HttpClient::Impl::Batch::fail(const Transfer& t, CURLcode code, bool reache
   if (t.error[0]) detail = std::string("libcurl says \"") + t.error + "\".";
   throw Error(sqlstate::kFdwUnableToEstablishConnection, message, detail)
       .set_effect(reached || t.reached_before ? RequestEffect::Unknown : RequestEffect::NotApplied);
+}
+
+void HttpClient::Impl::Batch::fail_wait(const Transfer& t, long status, double wait_ms, const char* by) {
+  ++stats_.errors;
+  auto seconds = [](double ms) { return std::to_string(static_cast<long long>(std::ceil(ms / 1000))) + " s"; };
+  std::string message = display(t) + ": HTTP " + std::to_string(status) + ": the server asked to wait " +
+                        seconds(wait_ms) + " (" + by + "), longer than ";
+  message += opts_.statement_timeout_ms > 0 ? "statement_timeout (" + seconds(double(opts_.statement_timeout_ms)) + ")"
+                                            : "a statement may wait (" + seconds(opts_.max_retry_after_ms) + ")";
+  const std::string hint = opts_.statement_timeout_ms > 0
+                               ? "Retry later, or raise statement_timeout above the wait."
+                               : "Retry later.";
+  throw Error(sqlstate::kFdwUnableToEstablishConnection, message, "", hint)
+      .set_effect(status == 429 && !t.reached_before ? RequestEffect::NotApplied : RequestEffect::Unknown);
 }
 
 // Until the next due attempt, but at most one poll slice.

@@ -70,6 +70,11 @@ struct ServerBudget {
   double reset_in_ms = -1;     // until the window resets; -1 unknown
   double retry_after_ms = -1;  // Retry-After; -1 none
 };
+// Bounds for numbers read from headers: a count of requests, a wait (a year).
+constexpr double kMaxHeaderCount = 1e9;
+constexpr double kMaxHeaderWaitMs = 365.0 * 24 * 3600 * 1000;
+// `ms` within [0, kMaxHeaderWaitMs]; -1 (unknown) for NaN.
+double bounded_wait_ms(double ms);
 ServerBudget read_budget(const std::map<std::string, std::string>& headers, double now_epoch_s);
 
 bool is_retryable_transport(CURLcode code);
@@ -215,6 +220,8 @@ class HttpClient::Impl::Batch {
   void finish(Transfer& t, long status, double now);
   // reached: the last attempt may have reached the server (see may_have_reached_server).
   [[noreturn]] void fail(const Transfer& t, CURLcode code, bool reached);
+  // The server imposed a wait (`wait_ms`, from header `by`) longer than a statement may wait.
+  [[noreturn]] void fail_wait(const Transfer& t, long status, double wait_ms, const char* by);
   // Until the next due attempt, but at most one poll slice.
   int poll_timeout_ms() const;
 

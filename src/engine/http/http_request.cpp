@@ -110,6 +110,10 @@ void configure(Transfer& t, const HttpOptions& opts) {
   // Peer and host verification are libcurl's defaults and stay on. A
   // ca_file replaces the system's bundle (as PostgreSQL's sslrootcert does).
   if (!opts.ca_file.empty()) set(t, CURLOPT_CAINFO, opts.ca_file.c_str());
+  // A proxy only where the server names one: http_proxy, https_proxy,
+  // ALL_PROXY and no_proxy in the postmaster's environment are ignored
+  // (an empty CURLOPT_PROXY turns libcurl's reading of them off).
+  set(t, CURLOPT_PROXY, opts.proxy.c_str());
   set(t, CURLOPT_HTTPHEADER, t.header_list.get());
   // A request that must not be sent twice gets a new connection: on a reused
   // connection that the server closes without answering, libcurl itself

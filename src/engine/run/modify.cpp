@@ -154,7 +154,59 @@ Error Writer::not_sent(const Error& e, const std::vector<std::string>& keys) {
   return not_sent(e, std::string());
 }
 
-ApiResult Writer::send(const ApiRequest& r, const std::vector<std::string>& keys) {
+bool Writer::proven(const json::Value& root, size_t n, const std::vector<std::string>& items,
+                    std::vector<bool>* named, std::string* why) const {
+  const SuccessProof& p = w_.proof;
+  named->assign(n, false);
+  if (!p.declared) return true;
+  const json::Value* v = json::get(root, p.path);
+  const std::string what = p.path.empty() ? std::string("the answer") : "\"" + p.path + "\"";
+  if (!p.each) {
+    if (!v || json::kind(*v) == json::Kind::Null) {
+      *why = "the answer lacks " + what + ", the proof that the " + w_.name + " request succeeded";
+      return false;
+    }
+    if (!p.equals.empty() && json::serialize(*v) != p.equals) {
+      *why = what + " is " + json::display(*v) + ", not " + p.equals + " as when the " + w_.name + " request succeeds";
+      return false;
+    }
+    return true;
+  }
+  if (!v || json::kind(*v) != json::Kind::Array) {
+    *why = "the answer lacks " + what + ", the list proving each row of the " + w_.name + " request";
+    return false;
+  }
+  if (v->size() == n) return true;
+  // A list of another length: the rows its entries name are done, the others unknown.
+  size_t found = 0;
+  if (!p.names.empty() && items.size() == n) {
+    std::vector<bool> used(v->size(), false);
+    for (size_t i = 0; i < n; ++i) {
+      json::Doc item;
+      std::string err;
+      if (!item.parse(items[i], &err)) continue;
+      for (size_t k = 0; k < v->size() && !(*named)[i]; ++k) {
+        if (used[k] || json::kind(v->element(k)) != json::Kind::Object) continue;
+        bool same = true;
+        for (const std::string& name : p.names) {
+          const json::Value* a = json::get(item.root(), name);
+          const json::Value* b = json::get(v->element(k), name);
+          same = same && a && b && json::kind(*a) != json::Kind::Null && json::serialize(*a) == json::serialize(*b);
+        }
+        if (same) used[k] = (*named)[i] = true;
+      }
+      if ((*named)[i]) ++found;
+    }
+  }
+  if (found == n) return true;
+  *why = what + " lists " + std::to_string(v->size()) + " entries for the " + std::to_string(n) +
+         (n == 1 ? " row" : " rows") + " sent" +
+         (p.names.empty() ? std::string() : ", naming " + std::to_string(found) + " of them");
+  return false;
+}
+
+ApiResult Writer::send(const ApiRequest& r, const std::vector<std::string>& keys,
+                       const std::vector<std::string>& items) {
   in_flight_ = keys;
   ApiResult res;
   try {
@@ -166,6 +218,18 @@ ApiResult Writer::send(const ApiRequest& r, const std::vector<std::string>& keys
     throw report(e);
   }
   // (a cfdw::Cancelled leaves in_flight_ set for cancelled_in_flight())
+  // A 2xx without the rule's proof of success: the rows it does not name may
+  // or may not have been written.
+  std::vector<bool> named;
+  std::string why;
+  if (!proven(res.doc.root(), keys.size(), items, &named, &why)) {
+    for (size_t i = 0; i < keys.size(); ++i)
+      ledger_.add(named[i] ? WriteOutcome::Applied : WriteOutcome::Unknown, keys[i]);
+    in_flight_.clear();
+    throw report(Error(sqlstate::kFdwUnableToEstablishConnection,
+                       session_.api().name + " " + r.display() + ": HTTP " + std::to_string(res.status) + ": " + why)
+                     .set_effect(RequestEffect::Unknown));
+  }
   for (const std::string& k : keys) ledger_.add(WriteOutcome::Applied, k);
   in_flight_.clear();
   return res;
@@ -217,6 +281,7 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
   else ++seq_;
   const std::string key = row_key(new_row, old_row);
   ApiRequest r;
+  std::vector<std::string> items;
   try {
     if (!w_.value_column.empty()) {
       const int idx = table_.column_index(w_.value_column);
@@ -232,6 +297,9 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
       queued_keys_.push_back(key);
     } else {
       r = requests().row(new_row, old_row, delta, expects_data());
+      // A proof naming its rows (an adjust's entries) is matched against the item sent.
+      if (w_.kind != WriteKind::Delete && !w_.proof.names.empty())
+        items.push_back(requests().item(new_row, old_row, delta));
     }
   } catch (const Error& e) {
     throw not_sent(e, key);
@@ -240,7 +308,7 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
     if (int(queued_items_.size()) >= batch_) send_batch();
     return false;
   }
-  ApiResult res = send(r, {key});
+  ApiResult res = send(r, {key}, items);
   *returned = new_row;
   try {
     if (json::kind(res.doc.root()) != json::Kind::Null) {
@@ -262,7 +330,7 @@ ApiResult Writer::send_items(const std::vector<std::string>& items, const Row& f
   } catch (const Error& e) {
     throw not_sent(e, keys);
   }
-  return send(r, keys);
+  return send(r, keys, items);
 }
 
 void Writer::send_batch() {
@@ -324,6 +392,17 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
     throw report(e);  // the rows are applied; what came back does not fit
   }
   return out;
+}
+
+bool Writer::first_visit(const Row& old_row) {
+  if (table_.key.empty()) return true;
+  std::string key;
+  for (const std::string& col : table_.key) {
+    const int idx = table_.column_index(col);
+    if (idx < 0 || size_t(idx) >= old_row.size() || !old_row[idx]) return true;
+    key += std::to_string(old_row[idx]->size()) + ':' + *old_row[idx];  // length-prefixed: unambiguous
+  }
+  return visited_.insert(std::move(key)).second;
 }
 
 bool Writer::exists(const Row& new_row) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/error.h"
@@ -88,6 +89,12 @@ class Writer {
   std::vector<Row> write_batch(const std::vector<Row>& rows);
   // ON CONFLICT DO NOTHING: whether the remote already has this row.
   bool exists(const Row& new_row);
+  // UPDATE, DELETE: whether this statement meets the remote row (by the
+  // table's key in old_row) for the first time. A row met again (duplicate
+  // join rows in UPDATE ... FROM, a row shown on two pages) is not written
+  // again: the first assignment wins, as for a local table, and a difference
+  // is never applied twice. A row without a full key is always new.
+  bool first_visit(const Row& old_row);
 
   int64_t rows_applied() const { return ledger_.count(WriteOutcome::Applied); }
   const WriteLedger& ledger() const { return ledger_; }
@@ -124,8 +131,15 @@ class Writer {
   // returns report(e): for failures before a request went out.
   Error not_sent(const Error& e, const std::string& key);
   Error not_sent(const Error& e, const std::vector<std::string>& keys);  // the same for the rows `keys`
-  // Sends r carrying `keys`; records their outcome; throws report() on failure.
-  ApiResult send(const ApiRequest& r, const std::vector<std::string>& keys);
+  // Sends r carrying `keys` (their JSON items, for a rule with a proof that
+  // names rows); records their outcome; throws report() on failure, and when
+  // a 2xx answer lacks the rule's proof of success.
+  ApiResult send(const ApiRequest& r, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& items = {});
+  // Whether `root` proves the write of n rows was done (WriteRule::proof);
+  // else false with *why and, per row, whether an entry of the answer names it.
+  bool proven(const json::Value& root, size_t n, const std::vector<std::string>& items, std::vector<bool>* named,
+              std::string* why) const;
 
   Session& session_;
   const Table& table_;
@@ -142,6 +156,7 @@ class Writer {
   bool counted_ = false;                   // exists() counted the row write() gets next
   WriteLedger ledger_;
   std::vector<std::string> in_flight_;     // keys of the request being sent
+  std::unordered_set<std::string> visited_;  // table keys of the rows updated or deleted so far
 };
 
 }  // namespace cfdw

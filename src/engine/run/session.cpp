@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "engine/error.h"
+#include "engine/run/remote_text.h"
 
 namespace cfdw {
 
@@ -41,6 +42,17 @@ Session::Session(const Api& api, Config config, HttpClient& client, RateLimiter*
 
 std::string& Session::login_state() { return login_states()[config_.server + '\n' + config_.user]; }
 
+std::vector<std::string> Session::known_secrets() {
+  std::vector<std::string> out;
+  for (const auto& kv : config_.secrets) out.push_back(kv.second);
+  // A login state may hold what the token was issued for before it
+  // ("<base_url>\n<email>\n<token>"): the token is its last line.
+  const std::string& state = login_state();
+  if (!state.empty()) out.push_back(state);
+  if (const size_t nl = state.rfind('\n'); nl != std::string::npos) out.push_back(state.substr(nl + 1));
+  return out;
+}
+
 HttpRequest Session::to_http(const ApiRequest& req) {
   HttpRequest h = http_request(api_.name, config_.base_url, req);
   api_.authenticate(*this, h);
@@ -60,7 +72,10 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
   std::string msg = api_.name + " " + req.display() + ": HTTP " + std::to_string(status);
   if (status >= 300 && status < 400) msg += " (redirects are not followed)";
   if (status >= 100 && status < 200) msg += " (not a final answer)";
-  if (!remote_message.empty()) msg += ": " + remote_message;
+  // What the API answered is untrusted: it may echo the credentials it was
+  // sent, carry control characters, or run on without end.
+  const std::vector<std::string> secrets = known_secrets();
+  if (!remote_message.empty()) msg += ": " + untrusted_text(remote_message, secrets);
   Api::StatusNote note;
   const bool noted = api_.status_note(status, req, config_, &note);
   if (noted && !note.message.empty()) msg += "; " + note.message;
@@ -76,7 +91,8 @@ void Session::fail(const ApiRequest& req, long status, const std::string& remote
   // names a 5xx is a server error: unknown.
   const bool refused = (status >= 400 && status < 500) || (status >= 200 && status < 300 && kind < 500) ||
                        (noted && note.refused);
-  throw Error(sqlstate_for_status(kind), msg, detail, hint)
+  throw Error(sqlstate_for_status(kind), msg,
+              detail.empty() ? detail : untrusted_text(detail, secrets, 2000, /*keep_newlines=*/true), hint)
       .set_effect(refused ? RequestEffect::NotApplied : RequestEffect::Unknown);
 }
 

@@ -70,6 +70,8 @@ class Session {
 
   // Per-backend store for API state such as a login token, keyed by server and user.
   std::string& login_state();
+  // The values an error must never show: the mapping's secrets and the login token.
+  std::vector<std::string> known_secrets();
   // Counts this session's requests in `budget` (not owned), failing the one
   // that would make it exceed `max` (0: no bound) with `message`, `detail` and `hint`.
   void set_budget(RequestBudget* budget, long max, std::string message, std::string detail, std::string hint);
