@@ -94,4 +94,44 @@ SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.att
 WHERE c.relkind = 'f' AND a.attnum > 0 AND a.attnotnull ORDER BY 1, 2;
 SELECT col_description('glance_products'::regclass, attnum) FROM pg_attribute
 WHERE attrelid = 'glance_products'::regclass AND attname = 'search';
+-- Remote size without ANALYZE: a table never ANALYZEd learns its size at plan time from one
+-- request of one row (the API's total) and remembers it for 10 minutes. Copies of the tables
+-- (un-ANALYZEd with remote_estimate on; ANALYZEd) keep the shared ones as they are.
+CREATE SCHEMA bi_learned;
+CREATE SCHEMA bi_analyzed;
+IMPORT FOREIGN SCHEMA glance LIMIT TO (glance_products) FROM SERVER glance INTO bi_learned;
+IMPORT FOREIGN SCHEMA gcommerce LIMIT TO (gcommerce_products) FROM SERVER gcommerce INTO bi_learned;
+IMPORT FOREIGN SCHEMA glance LIMIT TO (glance_products) FROM SERVER glance INTO bi_analyzed;
+IMPORT FOREIGN SCHEMA gcommerce LIMIT TO (gcommerce_products) FROM SERVER gcommerce INTO bi_analyzed;
+ALTER FOREIGN TABLE bi_learned.glance_products OPTIONS (ADD remote_estimate 'true');
+ALTER FOREIGN TABLE bi_learned.gcommerce_products OPTIONS (ADD remote_estimate 'true');
+\! $SIMCTL log-clear
+-- the declared size (1,000 products) makes five keys look cheaper to look up one by one
+EXPLAIN (COSTS OFF) SELECT c.product FROM (VALUES (217001), (217002), (217003), (217004), (217005)) v(id) JOIN gcommerce_products c ON c.product_id = v.id;
+\! $SIMCTL log-count
+-- learned (57 products, one page): one request, then the plan an ANALYZEd table gets
+EXPLAIN (COSTS OFF) SELECT c.product FROM (VALUES (217001), (217002), (217003), (217004), (217005)) v(id) JOIN bi_learned.gcommerce_products c ON c.product_id = v.id;
+\! $SIMCTL log --clear
+EXPLAIN (COSTS OFF) SELECT g.sku, c.product_id
+FROM bi_learned.glance_products g JOIN bi_learned.gcommerce_products c ON c.product_code = g.sku;
+\! $SIMCTL log --clear
+EXPLAIN SELECT product_id FROM bi_learned.gcommerce_products;
+SELECT relname, reltuples FROM pg_class WHERE relnamespace = 'bi_learned'::regnamespace ORDER BY 1;
+-- planned again within 10 minutes: no request
+EXPLAIN (COSTS OFF) SELECT g.sku, c.product_id
+FROM bi_learned.glance_products g JOIN bi_learned.gcommerce_products c ON c.product_code = g.sku;
+\! $SIMCTL log-count
+ANALYZE bi_analyzed.glance_products;
+ANALYZE bi_analyzed.gcommerce_products;
+\! $SIMCTL log-clear
+EXPLAIN (COSTS OFF) SELECT c.product FROM (VALUES (217001), (217002), (217003), (217004), (217005)) v(id) JOIN bi_analyzed.gcommerce_products c ON c.product_id = v.id;
+EXPLAIN (COSTS OFF) SELECT g.sku, c.product_id
+FROM bi_analyzed.glance_products g JOIN bi_analyzed.gcommerce_products c ON c.product_code = g.sku;
+EXPLAIN SELECT product_id FROM bi_analyzed.gcommerce_products;
+-- ANALYZE statistics win: no request, even with remote_estimate on
+ALTER FOREIGN TABLE bi_analyzed.glance_products OPTIONS (ADD remote_estimate 'true');
+EXPLAIN (COSTS OFF) SELECT * FROM bi_analyzed.glance_products;
+\! $SIMCTL log-count
+DROP SCHEMA bi_analyzed CASCADE;
+DROP SCHEMA bi_learned CASCADE;
 ALTER SERVER gcommerce OPTIONS (ADD max_requests '100000');

@@ -15,6 +15,7 @@
 #include "pg/modify.h"
 #include "pg/ops.h"
 #include "pg/plan.h"
+#include "pg/remote_size.h"
 #include "pg/shared_budget.h"
 #include "pg/shared_cache.h"
 
@@ -45,6 +46,7 @@ PGDLLEXPORT void _PG_init(void);
 // each backend keeps its own. The utility hook comments the tables IMPORT
 // FOREIGN SCHEMA creates (the library is loaded before the import runs them).
 void _PG_init(void) {
+  remote_sizes_init();
   shared_cache_init();  // first: its setting must exist before ops_init() reserves the prefix
   ops_init();
   shared_budgets_init();

@@ -74,6 +74,7 @@ std::vector<OptionDef> make_common() {
       bytes,
       whole("request_cost_ms", 0, kBoth, nullptr),  // read by the planner (plan.cpp)
       row("async_capable", OptionKind::Bool, kBoth, nullptr),  // read by exec.cpp
+      row("remote_estimate", OptionKind::Bool, kBoth, nullptr),  // read by the planner (plan.cpp)
       row("resource", OptionKind::Text, kOnTable, nullptr),  // read by describe_relation
       row("constant", OptionKind::Text, kOnColumn, nullptr),  // a column's value in every row
       row(kSecretFileOption, OptionKind::SecretFile, kOnMapping, nullptr),

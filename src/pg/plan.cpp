@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "engine/run/scan.h"
 #include "pg/boundary.h"
 #include "pg/plan_internal.h"
+#include "pg/remote_size.h"
 
 namespace cfdw::pg {
 
@@ -87,6 +89,65 @@ List* scan_private(const char* serialized, Oid relid, const char* needed, const 
 // The plain scan's LIMIT: none when the query sorts (the remote would limit before the sort).
 long plain_limit(PlannerInfo* root) { return root->parse->sortClause ? -1 : pushable_limit(root); }
 
+// The option remote_estimate (the table's, else the server's): whether a
+// table without statistics may learn its size from the remote. Default: on.
+bool wants_remote_estimate(const RelDesc* d) {
+  bool on = true;
+  ListCell* lc;
+  foreach (lc, d->options) {  // server options first, the table's last: the last one wins
+    DefElem* def = static_cast<DefElem*>(lfirst(lc));
+    if (std::strcmp(def->defname, "remote_estimate") == 0) on = defGetBoolean(def);
+  }
+  return on;
+}
+
+// The table's row count, from one request whose answer reports the list's
+// total; remembered for kRemoteSizeTtlMs. Negative when the API reports no
+// total or the request fails (planning then keeps the declared estimate).
+double remote_size(PlannerInfo* root, RelOptInfo* baserel, const RelDesc* d) {
+  const double known = remembered_remote_size(d->serverid, d->relid);
+  if (known >= 0) return known;
+  // Can the API count the whole list with one request?
+  bool countable = false;
+  const Table* t = d->table;
+  if (!guarded([&] {
+        std::optional<ScanPlan> plan = plan_scan(*t, ScanRequest{});
+        if (plan) {
+          plan->count_only = true;
+          countable = can_count(*t, *plan);
+        }
+      }))
+    raise_captured();
+  if (!countable) return -1;
+  // The user whose mapping applies (the view owner's for a view's query); without one, no probe.
+  RangeTblEntry* rte = planner_rt_fetch(baserel->relid, root);
+  const Oid userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+  if (!SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(userid), ObjectIdGetDatum(d->serverid)) &&
+      !SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(InvalidOid), ObjectIdGetDatum(d->serverid)))
+    return -1;
+  Oid umid = InvalidOid;
+  List* user_options = user_mapping_options(d, userid, &umid);
+  int64_t total = -1;
+  const bool ok = guarded([&] {
+    Config cfg = make_config(d, user_options, userid, umid);
+    ServerStats stats;
+    std::unique_ptr<Session> session = open_session(*d->api, cfg, &stats);
+    std::optional<ScanPlan> plan = plan_scan(*t, ScanRequest{});
+    plan->count_only = true;
+    Scan scan(*session, *t, std::move(*plan), {}, std::vector<bool>(t->columns.size(), false));
+    total = scan.count();
+  });
+  if (!ok) {
+    // A failed probe only costs the estimate; a cancel still stops the statement.
+    if (interrupt_pending()) raise_captured();
+    elog(DEBUG1, "commerce_fdw: no remote size for foreign table \"%s\"", d->relname);
+    return -1;
+  }
+  if (total < 0) return -1;
+  remember_remote_size(d->serverid, d->relid, double(total));
+  return double(total);
+}
+
 }  // namespace
 
 void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid) {
@@ -106,13 +167,28 @@ void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid) {
   resolve_options(ps);
   baserel->fdw_private = ps;
   // PostgreSQL fills tuples from pg_class.reltuples: -1 until the table is ANALYZEd.
-  ps->tuples = baserel->tuples >= 0 ? baserel->tuples : d->table->est_rows;
+  const bool no_statistics = baserel->tuples < 0;
+  ps->tuples = no_statistics ? d->table->est_rows : baserel->tuples;
   baserel->tuples = ps->tuples;
 
   // The plain scan's plan, which get_paths reuses.
   PathShape plain;
   plain.limit = plain_limit(root);
   const EnginePlan* ep = engine_plan(root, ps, plain, ps->conds, list_length(baserel->baserestrictinfo), ps->needed);
+  // Without statistics, a table whose plan reads the list learns its size
+  // from the remote's total (remote_estimate); ANALYZE statistics win.
+  // Not for a LIMIT probe nor a lone table's aggregate (count(*) asks the total itself).
+  const bool lone_aggregate = root->parse->hasAggs && bms_membership(root->all_baserels) == BMS_SINGLETON;
+  if (no_statistics && ep->ok && !ep->is_lookup && plain.limit < 0 && !lone_aggregate &&
+      wants_remote_estimate(d)) {
+    const double learned = remote_size(root, baserel, d);
+    if (learned >= 0) {
+      ps->tuples = learned;
+      baserel->tuples = learned;
+      ps->plans = NIL;  // estimated from the declared size: planned again
+      ep = engine_plan(root, ps, plain, ps->conds, list_length(baserel->baserestrictinfo), ps->needed);
+    }
+  }
   double sel = clauselist_selectivity(root, baserel->baserestrictinfo, 0, JOIN_INNER, nullptr);
   baserel->rows = clamp_row_est(ps->tuples * sel);
   if (ep->ok && ep->is_lookup) baserel->rows = clamp_row_est(std::max(1.0, ep->requests));
