@@ -73,3 +73,26 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER "Odd ""Name""" OPTIONS (username 'u'
 CREATE FOREIGN TABLE odd_products (product_number text) SERVER "Odd ""Name""" OPTIONS (resource 'products');
 SELECT * FROM odd_products;
 DROP SERVER "Odd ""Name""" CASCADE;
+-- 7. Rate budgets belong to the server (its OID), not to its name, and start afresh when its
+-- base_url changes. G-Commerce's budget here: 1 request a minute, no burst. The first count is
+-- sent; a second one would wait a minute (cut by statement_timeout); the renamed server is the
+-- same server with the same spent budget; with another base_url its budget is new.
+\! $SIMCTL reset
+\! $SIMCTL config gcommerce.rate_limit_per_minute 0
+\getenv sim_url SIM_URL
+\set gc_url :sim_url /gcommerce
+\set gc_url_slash :gc_url /
+CREATE SERVER budget_gc FOREIGN DATA WRAPPER commerce_fdw
+  OPTIONS (api 'gcommerce', base_url :'gc_url', rate_limit_per_minute '1', remote_estimate 'false');
+CREATE USER MAPPING FOR CURRENT_USER SERVER budget_gc OPTIONS (email 'vendor@example.com', api_key 'gcommerce-test-key');
+CREATE FOREIGN TABLE budget_products (product_id bigint) SERVER budget_gc OPTIONS (resource 'products');
+SET statement_timeout = '2s';
+SELECT count(*) > 0 AS counted FROM budget_products;
+SELECT show_error('SELECT count(*) FROM budget_products');
+ALTER SERVER budget_gc RENAME TO budget_gc_renamed;
+SELECT show_error('SELECT count(*) FROM budget_products');
+ALTER SERVER budget_gc_renamed OPTIONS (SET base_url :'gc_url_slash');
+SELECT count(*) > 0 AS counted_at_once FROM budget_products;
+RESET statement_timeout;
+\! $SIMCTL log --clear --status
+DROP SERVER budget_gc_renamed CASCADE;
