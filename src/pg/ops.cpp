@@ -414,7 +414,11 @@ void ops_init() {
       "A user mapping with OPTIONS (secret 'name') reads its secret options from <secret_dir>/<name>, one "
       "key=value a line. Set in postgresql.conf only.",
       &g_secret_dir, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
-  DefineCustomIntVariable(
+  // A postmaster setting can only be defined while shared_preload_libraries
+  // loads the library (PostgreSQL stops a backend that defines one later);
+  // loaded on first use, there is no shared table to size.
+  if (process_shared_preload_libraries_in_progress)
+    DefineCustomIntVariable(
       "commerce_fdw.stats_max", "Foreign servers whose statistics are kept in shared memory.",
       "Entries are per database and server; when the table is full the least recently used one is evicted "
       "(commerce_fdw_stats_info().dealloc counts them). Takes effect at server start.",

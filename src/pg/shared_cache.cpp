@@ -498,6 +498,10 @@ bool public_may_execute(Oid fn) {
 }  // namespace
 
 void shared_cache_init() {
+  // A postmaster setting: defined only while shared_preload_libraries loads
+  // the library (later, PostgreSQL would stop the backend); loaded on first
+  // use, each backend keeps its own cache.
+  if (!process_shared_preload_libraries_in_progress) return;
   DefineCustomIntVariable(
       "commerce_fdw.cache_size",
       "Shared memory for the response cache that every backend shares (cache_ttl_ms).",
