@@ -7,7 +7,7 @@ SELECT current_setting('commerce_fdw.cache_size') AS cache_size;
 \set glance_url :sim_url /glance
 CREATE SERVER cache_a FOREIGN DATA WRAPPER commerce_fdw
   OPTIONS (api 'glance', base_url :'glance_url', rate_limit_per_minute '0', max_retries '0', max_concurrency '1',
-           cache_ttl_ms '600000');
+           cache_ttl_ms '600000', remote_estimate 'false');
 CREATE USER MAPPING FOR CURRENT_USER SERVER cache_a OPTIONS (api_key 'glance-test-key');
 CREATE SCHEMA cache_a;
 IMPORT FOREIGN SCHEMA glance LIMIT TO (glance_inventory) FROM SERVER cache_a INTO cache_a;
@@ -27,7 +27,7 @@ FROM commerce_fdw_cache_info() WHERE server LIKE 'cache_%';
 -- account the simulator does not know) sends its own request and gets its own answer (401)
 CREATE SERVER cache_b FOREIGN DATA WRAPPER commerce_fdw
   OPTIONS (api 'glance', base_url :'glance_url', rate_limit_per_minute '0', max_retries '0', max_concurrency '1',
-           cache_ttl_ms '600000');
+           cache_ttl_ms '600000', remote_estimate 'false');
 CREATE USER MAPPING FOR CURRENT_USER SERVER cache_b OPTIONS (api_key 'another-account-key');
 CREATE SCHEMA cache_b;
 IMPORT FOREIGN SCHEMA glance LIMIT TO (glance_inventory) FROM SERVER cache_b INTO cache_b;
