@@ -81,7 +81,23 @@ long current_rss() {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) * 1024;
   return -1;
 }
+// Peak memory is measured only in a plain build: AddressSanitizer's red zones
+// and quarantine multiply every allocation (the sanitizer build checks the
+// same code for faults, not for its size).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMeasurable = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kMeasurable = false;
+#else
+constexpr bool kMeasurable = true;
+#endif
+#else
+constexpr bool kMeasurable = true;
+#endif
+
 bool reset_peak() {
+  if (!kMeasurable) return false;
   std::ofstream out("/proc/self/clear_refs");
   out << "5";
   out.flush();
