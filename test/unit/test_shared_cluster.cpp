@@ -12,6 +12,7 @@
 #include "engine/run/remote_text.h"
 #include "engine/run/session.h"
 #include "loopback_server.h"
+#include "test_support.h"
 
 namespace cfdw {
 namespace {
@@ -89,16 +90,6 @@ class ProofTest : public ::testing::Test {
     c.base_url = base_url;
     c.http.max_retries = 0;
     return Session(api, c, client, nullptr, &stats, HttpHooks());
-  }
-  template <typename F>
-  static Error failure(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error";
-    return Error("00000", "");
   }
   // Adjusts the stock rows 1, 2 and 3 (products 11, 12, 13) by +1 in one batch.
   static void adjust_three(Writer& w) {

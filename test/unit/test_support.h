@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/declare/api.h"
+#include "engine/error.h"
 #include "engine/http/http.h"
 #include "engine/run/scan.h"
 #include "loopback_server.h"
@@ -77,6 +78,18 @@ inline std::vector<std::string> first_requests(const Table& t, const ScanPlan& p
     out.push_back(page_request(t.reads[s.endpoint], s.path, s.query, s.page, s.size).display());
   }
   return out;
+}
+
+// Runs f, which must fail with a cfdw::Error, and returns it.
+template <typename F>
+Error failure(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error";
+  return Error("00000", "");
 }
 
 }  // namespace cfdw

@@ -10,6 +10,7 @@
 #include "engine/run/modify.h"
 #include "engine/run/session.h"
 #include "loopback_server.h"
+#include "test_support.h"
 
 namespace cfdw {
 namespace {
@@ -128,17 +129,6 @@ class WriteOutcomeTest : public ::testing::Test {
     c.http.max_retries = 3;
     c.http.timeout_ms = timeout_ms;
     return Session(api, c, client, nullptr, &stats, HttpHooks());
-  }
-  // Runs f, which must fail with a cfdw::Error, and returns it.
-  template <typename F>
-  static Error failure(F&& f) {
-    try {
-      f();
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error";
-    return Error("00000", "");
   }
   // Inserts rows a, b (first batch) and c, d (second batch) named by SKU.
   static void insert_four(Writer& w) {
