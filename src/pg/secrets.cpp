@@ -16,6 +16,7 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 extern "C" {
+#include "mb/pg_wchar.h"
 #include "storage/fd.h"
 }
 #pragma GCC diagnostic pop
@@ -45,35 +46,6 @@ static const char* owner_name() {
   ereport(ERROR, (errcode(sqlerrcode), errmsg_internal("%s", message), detail ? errdetail_internal("%s", detail) : 0,
                   hint ? errhint("%s", hint) : 0));
   pg_unreachable();
-}
-
-// Whether s[0..len) is valid UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-static bool valid_utf8(const unsigned char* s, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 1;
-    else if (c == 0xE0) n = 2, lo = 0xA0;
-    else if (c >= 0xE1 && c <= 0xEC) n = 2;
-    else if (c == 0xED) n = 2, hi = 0x9F;
-    else if (c >= 0xEE && c <= 0xEF) n = 2;
-    else if (c == 0xF0) n = 3, lo = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) n = 3;
-    else if (c == 0xF4) n = 3, hi = 0x8F;
-    else return false;
-    if (i + n >= len) return false;
-    if (s[i + 1] < lo || s[i + 1] > hi) return false;
-    for (int k = 2; k <= n; ++k)
-      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return false;
-    i += n + 1;
-  }
-  return true;
 }
 
 // The secret options of a mapping with OPTIONS (secret 'name'): read from
@@ -161,7 +133,7 @@ static List* read_secret_file(const char* name, const char* server) {
         secret_file_error(server, ERRCODE_CONFIG_FILE_ERROR,
                           psprintf("line %d of secret file \"%s\" contains a NUL byte", lineno, path));
       const char* end = text.data + i;
-      if (!valid_utf8(reinterpret_cast<const unsigned char*>(start), size_t(end - start)))
+      if (!pg_verify_mbstr(PG_UTF8, start, int(end - start), true))  // PostgreSQL's own UTF-8 check
         secret_file_error(server, ERRCODE_CONFIG_FILE_ERROR,
                           psprintf("line %d of secret file \"%s\" is not valid UTF-8", lineno, path));
       ++lineno;
