@@ -68,4 +68,6 @@ SET commerce_fdw.log_requests = 'all';
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 DROP ROLE cfdw_user;
+-- the simulator finishes the request the statement gave up on before its log is read
+\! $SIMCTL wait-idle
 \! $SIMCTL log --clear --status

@@ -290,9 +290,10 @@ int32 lookup_locked(Oid database, const CacheKey& k, uint64 hash) {
   return -1;
 }
 
-void sweep_locked(double now_ms) {
+// Expired entries out: at most once a second when storing, every time when counting.
+void sweep_locked(double now_ms, bool always = false) {
   Header& h = *g_shm.header;
-  if (now_ms < h.next_sweep_ms) return;
+  if (!always && now_ms < h.next_sweep_ms) return;
   h.next_sweep_ms = now_ms + 1000;
   for (int32 m = 0; m < h.nmetas; ++m)
     if (g_shm.metas[m].used && g_shm.metas[m].expires_ms < now_ms) remove_locked(m);
@@ -428,7 +429,8 @@ class SharedCache : public AnswerCache {
   std::vector<CacheServerInfo> info() override {
     std::vector<ServerSlot> copy(kServerSlots);
     {
-      Locked lock(LW_SHARED);
+      Locked lock;  // exclusive: the entries counted are the live ones
+      sweep_locked(monotonic_ms(), true);
       std::memcpy(copy.data(), g_shm.header->slots, sizeof(ServerSlot) * kServerSlots);
     }
     std::vector<CacheServerInfo> out;

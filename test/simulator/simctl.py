@@ -30,6 +30,9 @@ Commands:
                             (--interval-ms); see README.md
   max-in-flight [--clear]   the most API requests served at once since the
                             last clear (or reset); --clear starts over
+  wait-idle [--timeout-s S] wait until no API request is being served (a
+                            latency fault a client gave up on finishes first;
+                            default 10 s, then exit 1)
   faults                    list pending faults (read faults after the others)
   fault-clear               drop pending faults (read faults too)
   config [KEY VALUE]        set a setting (e.g. glance.page_cap 100); no args: print all
@@ -43,6 +46,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -166,6 +170,8 @@ def main(argv=None):
 
     p = sub.add_parser("max-in-flight")
     p.add_argument("--clear", action="store_true")
+    p = sub.add_parser("wait-idle")
+    p.add_argument("--timeout-s", type=float, default=10.0)
     sub.add_parser("faults")
     sub.add_parser("fault-clear")
 
@@ -229,6 +235,12 @@ def main(argv=None):
             out(str(call(url, "GET", "in-flight")["max"]))
             if args.clear:
                 call(url, "POST", "in-flight/clear")
+        elif args.cmd == "wait-idle":
+            deadline = time.monotonic() + args.timeout_s
+            while call(url, "GET", "in-flight")["now"] > 0:
+                if time.monotonic() > deadline:
+                    raise SimError("requests still being served after %g s" % args.timeout_s)
+                time.sleep(0.05)
         elif args.cmd == "fault-clear":
             call(url, "POST", "faults/clear")
         elif args.cmd == "config":

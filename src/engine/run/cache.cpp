@@ -3,6 +3,8 @@
 
 #include <iterator>
 
+#include "engine/http/ratelimit.h"
+
 namespace cfdw {
 
 namespace {
@@ -66,8 +68,8 @@ void ResponseCache::erase(Map::iterator it) {
   entries_.erase(it);
 }
 
-void ResponseCache::sweep(double now_ms) {
-  if (now_ms < next_sweep_ms_) return;
+void ResponseCache::sweep(double now_ms, bool always) {
+  if (!always && now_ms < next_sweep_ms_) return;
   next_sweep_ms_ = now_ms + 1000;
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto next = std::next(it);
@@ -150,6 +152,7 @@ void ResponseCache::clear(unsigned server_id) noexcept {
 }
 
 std::vector<CacheServerInfo> ResponseCache::info() {
+  sweep(monotonic_ms(), true);  // the entries counted are the live ones
   std::vector<CacheServerInfo> out;
   for (const auto& [id, s] : servers_) {
     out.push_back(s.counters);

@@ -113,7 +113,7 @@ class ResponseCache : public AnswerCache {
   static std::string flat(const CacheKey& key);
   Server& server(unsigned server_id, const std::string& name);
   void erase(Map::iterator it);
-  void sweep(double now_ms);
+  void sweep(double now_ms, bool always = false);  // always: also within a second of the last
 
   size_t max_entries_;
   size_t max_bytes_;
