@@ -30,9 +30,6 @@ int log_requests_level();
 // commerce_fdw.secret_dir ("" when unset).
 const char* secret_dir();
 
-// Whether the statistics are shared by every backend (the library was preloaded).
-bool stats_shared();
-
 // Adds what `live` (one table access's counters) counted since its last
 // flush to its server's statistics; `final`: the access is over (its
 // bookkeeping is forgotten). C++ only; never throws, never raises (it runs in
@@ -69,7 +66,9 @@ void stats_reclaim();
 // Whether the current role may see other databases' statistics and every
 // backend's activity: superusers and members of pg_read_all_stats (pg_monitor).
 bool may_read_all_stats();
-// Raises unless the current role may reset the statistics (see ops.cpp).
+// Whether PUBLIC may execute the function (its ACL is the default one, or grants it).
+bool public_may_execute(unsigned function);
+// Raises unless the current role may reset the statistics (see stats.cpp).
 void check_may_reset(unsigned function);
 
 // What HttpHooks::on_attempt does in a backend: logs the attempt per

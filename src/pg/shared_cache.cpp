@@ -1,5 +1,5 @@
 // commerce_fdw PostgreSQL glue: the response cache in shared memory (see
-// shared_cache.h), commerce_fdw_cache_reset() and commerce_fdw_cache_info().
+// shared_cache.h; its SQL functions are in cache_functions.cpp).
 //
 // One segment of commerce_fdw.cache_size bytes holds a header with a table of
 // servers (their counters and write generation), a hash table of entries and
@@ -20,19 +20,7 @@
 
 #include "engine/http/ratelimit.h"
 #include "engine/run/cache.h"
-#include "pg/boundary.h"
-#include "pg/glue.h"
 #include "pg/pg.h"
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-extern "C" {
-#include "catalog/pg_authid.h"
-#include "catalog/pg_proc.h"
-#include "commands/dbcommands.h"
-#include "utils/acl.h"
-}
-#pragma GCC diagnostic pop
 
 namespace cfdw::pg {
 
@@ -479,24 +467,6 @@ bool check_cache_size(int* newval, void** extra, GucSource source) {
   return true;
 }
 
-// Whether PUBLIC may execute the function (its ACL is the default, or grants it).
-bool public_may_execute(Oid fn) {
-  HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
-  if (!HeapTupleIsValid(tup)) return true;
-  bool isnull = false;
-  const Datum d = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_proacl, &isnull);
-  bool result = true;  // no ACL: the default, EXECUTE for PUBLIC
-  if (!isnull) {
-    Acl* acl = DatumGetAclP(d);
-    const AclItem* items = ACL_DAT(acl);
-    result = false;
-    for (int i = 0; i < ACL_NUM(acl); ++i)
-      if (items[i].ai_grantee == ACL_ID_PUBLIC && (ACLITEM_GET_PRIVS(items[i]) & ACL_EXECUTE)) result = true;
-  }
-  ReleaseSysCache(tup);
-  return result;
-}
-
 }  // namespace
 
 void shared_cache_init() {
@@ -511,7 +481,6 @@ void shared_cache_init() {
       "The least recently used answers make room for new ones.",
       &g_cache_size_kb, 64 * 1024, 0, 64 * 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_KB, check_cache_size, nullptr,
       nullptr);
-  if (!process_shared_preload_libraries_in_progress) return;
   g_prev_request = shmem_request_hook;
   shmem_request_hook = request_shmem;
   g_prev_startup = shmem_startup_hook;
@@ -519,78 +488,3 @@ void shared_cache_init() {
 }
 
 }  // namespace cfdw::pg
-
-using namespace cfdw;
-using namespace cfdw::pg;
-
-extern "C" {
-
-PG_FUNCTION_INFO_V1(commerce_fdw_cache_reset);
-PG_FUNCTION_INFO_V1(commerce_fdw_cache_info);
-
-// Clears a server's cached answers and counters (all servers' when NULL):
-// every backend's when shared, else the calling backend's. Superusers only,
-// unless EXECUTE was granted (checked here too: a function executable by
-// PUBLIC is refused to others).
-Datum commerce_fdw_cache_reset(PG_FUNCTION_ARGS) {
-  if (!superuser() && public_may_execute(fcinfo->flinfo->fn_oid))
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied for function commerce_fdw_cache_reset"),
-                    errhint("Only superusers, and roles granted EXECUTE on it, may clear the response cache.")));
-  Oid server = InvalidOid;
-  if (!PG_ARGISNULL(0)) server = GetForeignServerByName(NameStr(*PG_GETARG_NAME(0)), false)->serverid;
-  response_cache().clear(server);
-  PG_RETURN_VOID();
-}
-
-// Per server (and database): the cached answers, their bytes, hits, misses
-// and evictions. Superusers and members of pg_read_all_stats.
-Datum commerce_fdw_cache_info(PG_FUNCTION_ARGS) {
-  if (!superuser() && !has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS))
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied for function commerce_fdw_cache_info"),
-                    errhint("Members of pg_read_all_stats may read it.")));
-  ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  InitMaterializedSRF(fcinfo, 0);
-  constexpr int kColumns = 7;
-  if (rsinfo->setDesc->natts != kColumns)
-    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("commerce_fdw_cache_info() is declared with %d columns, which this library does not know",
-                           rsinfo->setDesc->natts),
-                    errhint("Run ALTER EXTENSION commerce_fdw UPDATE.")));
-  struct Row {
-    Oid database;
-    char* server;
-    int64 v[5];
-  };
-  int n = 0;
-  Row* rows = nullptr;
-  const bool ok = guarded([&] {
-    const std::vector<CacheServerInfo> all = response_cache().info();
-    rows = static_cast<Row*>(palloc_extended(sizeof(Row) * (all.size() + 1), MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO));
-    if (!rows) throw std::bad_alloc();
-    for (const CacheServerInfo& i : all) {
-      Row& r = rows[n];
-      r.database = i.database ? i.database : MyDatabaseId;
-      r.server = pstrdup_nothrow(i.server);
-      if (!r.server) throw std::bad_alloc();
-      const int64 v[5] = {i.entries, i.bytes, i.hits, i.misses, i.evictions};
-      std::memcpy(r.v, v, sizeof v);
-      ++n;
-    }
-  });
-  if (!ok) raise_captured();
-  for (int i = 0; i < n; ++i) {
-    Datum values[kColumns];
-    bool nulls[kColumns] = {false};
-    values[0] = CStringGetTextDatum(rows[i].server);
-    for (int k = 0; k < 5; ++k) values[k + 1] = Int64GetDatum(rows[i].v[k]);
-    const char* db = get_database_name(rows[i].database);
-    nulls[6] = db == nullptr;
-    if (db) values[6] = DirectFunctionCall1(namein, CStringGetDatum(db));
-    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-  }
-  return (Datum)0;
-}
-
-}  // extern "C"
