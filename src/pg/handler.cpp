@@ -181,7 +181,7 @@ Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
   // only for superusers and pg_read_all_stats members, whatever the SQL grants.
   stats_reclaim();
   const bool other_databases = may_read_all_stats();
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     const std::vector<StatsRow> all = stats_rows();
     rows = static_cast<Row*>(palloc_extended(sizeof(Row) * (all.size() + 1), MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO));
     if (!rows) throw std::bad_alloc();
@@ -200,7 +200,6 @@ Datum commerce_fdw_stats(PG_FUNCTION_ARGS) {
       ++n;
     }
   });
-  if (!ok) raise_captured();
   for (int i = 0; i < n; ++i) {
     Datum values[kAllColumns];
     bool nulls[kAllColumns] = {false};

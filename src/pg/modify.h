@@ -5,6 +5,9 @@
 
 namespace cfdw::pg {
 
+// The prefix of the junk columns that carry an UPDATE's or DELETE's key values.
+inline constexpr const char* kKeyPrefix = "commerce_fdw_";
+
 void add_update_targets(PlannerInfo* root, Index rtindex, RangeTblEntry* target_rte, Relation target_relation);
 List* plan_modify(PlannerInfo* root, ModifyTable* plan, Index resultRelation, int subplan_index);
 void begin_modify(ModifyTableState* mtstate, ResultRelInfo* rinfo, List* fdw_private, int subplan_index, int eflags);

@@ -84,16 +84,15 @@ void validate_options(List* options, Oid catalog) {
     char* hint = nullptr;
     char* detail = nullptr;
     char state[6] = "HV024";
-    if (!guarded([&] {
-          OptionProblem p;
-          if (!refuse(name, value, place, &p)) return;
-          message = pstrdup_nothrow(p.message);
-          hint = pstrdup_nothrow(p.hint);
-          detail = pstrdup_nothrow(p.detail);
-          if (!message || !hint || !detail) throw std::bad_alloc();
-          std::memcpy(state, p.sqlstate, 5);
-        }))
-      raise_captured();
+    guarded_or_raise([&] {
+      OptionProblem p;
+      if (!refuse(name, value, place, &p)) return;
+      message = pstrdup_nothrow(p.message);
+      hint = pstrdup_nothrow(p.hint);
+      detail = pstrdup_nothrow(p.detail);
+      if (!message || !hint || !detail) throw std::bad_alloc();
+      std::memcpy(state, p.sqlstate, 5);
+    });
     if (message)
       ereport(ERROR, (errcode(MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4])), errmsg("%s", message),
                       *detail ? errdetail("%s", detail) : 0, *hint ? errhint("%s", hint) : 0));
@@ -108,14 +107,13 @@ void validate_options(List* options, Oid catalog) {
   if (place == kOnServer && !option_value(options, "api")) {
     // "Use OPTIONS (api '...') with one of: glance, extend, gcommerce, glocher."
     char* hint = nullptr;
-    if (!guarded([&] {
-          const std::vector<std::string> names = api_names();
-          std::string h = "Use OPTIONS (api '...') with one of: ";
-          for (size_t i = 0; i < names.size(); ++i) h += (i ? ", " : "") + names[i];
-          hint = pstrdup_nothrow(h + ".");
-          if (!hint) throw std::bad_alloc();
-        }))
-      raise_captured();
+    guarded_or_raise([&] {
+      const std::vector<std::string> names = api_names();
+      std::string h = "Use OPTIONS (api '...') with one of: ";
+      for (size_t i = 0; i < names.size(); ++i) h += (i ? ", " : "") + names[i];
+      hint = pstrdup_nothrow(h + ".");
+      if (!hint) throw std::bad_alloc();
+    });
     ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND), errmsg("option \"api\" is required"),
                     errhint("%s", hint)));
   }

@@ -110,14 +110,13 @@ double remote_size(PlannerInfo* root, RelOptInfo* baserel, const RelDesc* d) {
   // Can the API count the whole list with one request?
   bool countable = false;
   const Table* t = d->table;
-  if (!guarded([&] {
-        std::optional<ScanPlan> plan = plan_scan(*t, ScanRequest{});
-        if (plan) {
-          plan->count_only = true;
-          countable = can_count(*t, *plan);
-        }
-      }))
-    raise_captured();
+  guarded_or_raise([&] {
+    std::optional<ScanPlan> plan = plan_scan(*t, ScanRequest{});
+    if (plan) {
+      plan->count_only = true;
+      countable = can_count(*t, *plan);
+    }
+  });
   if (!countable) return -1;
   // The user whose mapping applies (the view owner's for a view's query); without one, no probe.
   RangeTblEntry* rte = planner_rt_fetch(baserel->relid, root);
@@ -146,6 +145,133 @@ double remote_size(PlannerInfo* root, RelOptInfo* baserel, const RelDesc* d) {
   if (total < 0) return -1;
   remember_remote_size(d->serverid, d->relid, double(total));
   return double(total);
+}
+
+// The join clauses that could parameterize a scan of the relation: those
+// movable to it, and the equalities implied for each of its columns.
+List* join_candidates(PlannerInfo* root, RelOptInfo* baserel, const RelDesc* d) {
+  List* candidates = NIL;
+  ListCell* lc;
+  foreach (lc, baserel->joininfo) {
+    RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
+    if (join_clause_is_movable_to(ri, baserel)) candidates = lappend(candidates, ri);
+  }
+  for (int i = 0; i < d->natts; ++i) {
+    if (d->column_of[i] < 0) continue;
+    struct Arg {
+      Index relid;
+      AttrNumber attno;
+    } arg{baserel->relid, AttrNumber(i + 1)};
+    List* eq = generate_implied_equalities_for_column(
+        root, baserel,
+        [](PlannerInfo*, RelOptInfo*, EquivalenceClass*, EquivalenceMember* em, void* a) -> bool {
+          auto* x = static_cast<Arg*>(a);
+          Expr* e = em->em_expr;
+          while (e && IsA(e, RelabelType)) e = reinterpret_cast<RelabelType*>(e)->arg;
+          return e && IsA(e, Var) && reinterpret_cast<Var*>(e)->varno == int(x->relid) &&
+                 reinterpret_cast<Var*>(e)->varattno == x->attno && reinterpret_cast<Var*>(e)->varlevelsup == 0;
+        },
+        &arg, nullptr);
+    candidates = list_concat(candidates, eq);
+  }
+  return candidates;
+}
+
+// Parameterized by other relations: join clauses on a column a lookup can
+// take (p.sku = w.sku looks each SKU up); one path per parameterization.
+void add_parameterized_paths(PlannerInfo* root, RelOptInfo* baserel, RelPlanInfo* ps, int nclauses) {
+  RelDesc* d = ps->desc;
+  List* candidates = join_candidates(root, baserel, d);
+  int index;
+  ListCell* lc;
+  List* seen_outer = NIL;  // parameterizations given a path: one engine plan (and path) each
+  foreach (lc, candidates) {
+    RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
+    CondInfo probe;
+    if (!extract_cond(root, baserel, d, ri, &probe) || (probe.op != kEq && probe.op != kIn)) continue;
+    Relids outer = bms_difference(ri->clause_relids, baserel->relids);
+    if (bms_is_empty(outer) || bms_overlap(outer, baserel->lateral_referencers)) continue;
+    bool seen = false;
+    ListCell* sc;
+    foreach (sc, seen_outer)
+      if (bms_equal(static_cast<Relids>(lfirst(sc)), outer)) seen = true;
+    if (seen) continue;
+    seen_outer = lappend(seen_outer, outer);
+    ParamPathInfo* ppi = get_baserel_parampathinfo(root, baserel, outer);
+    PathShape param;
+    param.outer = outer;
+    // Only computed the first time this parameterization is seen (the memo
+    // is keyed by the shape); planning is cheap next to the engine's.
+    List* clauses = list_concat(list_copy(baserel->baserestrictinfo), ppi->ppi_clauses);
+    List* conds = extract_conds(root, baserel, d, in_execution_order(root, clauses));
+    bool* needed = needed_columns(root, baserel, d, clauses);
+    const EnginePlan* pp =
+        engine_plan(root, ps, param, conds, nclauses + list_length(ppi->ppi_clauses), needed, &index);
+    if (!pp->ok) continue;
+    // Worth it only when the parameter shapes the request.
+    bool uses_param = false;
+    for (int u = 0; u < pp->nused; ++u)
+      if (list_member_ptr(ppi->ppi_clauses, static_cast<CondInfo*>(list_nth(conds, pp->used[u]))->rinfo))
+        uses_param = true;
+    if (!uses_param) continue;
+    add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
+                          root, baserel, nullptr, ppi->ppi_rows, path_cost(*pp, 1, 0),
+                          path_cost(*pp, pp->requests, ppi->ppi_rows), NIL, outer, nullptr, path_private(index))));
+  }
+}
+
+// A table the API reads only for given values, scanned without a condition on them.
+[[noreturn]] void raise_needs_condition(const RelDesc* d) {
+  const Table* t = d->table;
+  StringInfoData cols;
+  initStringInfo(&cols);
+  for (const auto& c : t->required) appendStringInfo(&cols, "%s%s", cols.len ? " or " : "", c.c_str());
+  ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+                  errmsg("a scan of foreign table \"%s\" needs a condition on %s", d->relname, cols.data),
+                  errdetail("The %s API can only read %s for given %s values.", d->api->name.c_str(),
+                            t->name.c_str(), cols.data),
+                  t->required_hint.empty() ? 0 : errhint("%s", t->required_hint.c_str())));
+  pg_unreachable();
+}
+
+// The clauses PostgreSQL rechecks: all but a condition on a column the chosen
+// endpoint's rows lack, which the remote applies (Binding::authoritative) and
+// which would be rechecked against that NULL.
+List* rechecked_clauses(const EnginePlan* ep, List* clauses) {
+  List* rechecked = NIL;
+  ListCell* lc;
+  foreach (lc, clauses) {
+    RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
+    bool skip = false;
+    for (int u = 0; u < ep->nused; ++u) {
+      const CondInfo* c = static_cast<CondInfo*>(list_nth(ep->conds, ep->used[u]));
+      if (ep->remote_only[u] && c->rinfo == ri && !c->widened) skip = true;
+    }
+    if (!skip) rechecked = lappend(rechecked, ri);
+  }
+  return rechecked;
+}
+
+// The used conditions in the order of the scan's quals (PostgreSQL's
+// order_qual_clauses), which is the order their parameters are sent in.
+const int* send_order(const EnginePlan* ep, List* scan_clauses, bool count_only) {
+  const int nused = ep->nused;
+  int* order = static_cast<int*>(palloc(sizeof(int) * std::max(1, nused)));
+  int* pos = static_cast<int*>(palloc(sizeof(int) * std::max(1, nused)));
+  for (int u = 0; u < nused; ++u) {
+    order[u] = u;
+    const RestrictInfo* ri = static_cast<CondInfo*>(list_nth(ep->conds, ep->used[u]))->rinfo;
+    pos[u] = count_only ? u : list_length(scan_clauses) + u;
+    int k = 0;
+    ListCell* lc;
+    if (!count_only)
+      foreach (lc, scan_clauses) {
+        if (lfirst(lc) == ri) pos[u] = k;
+        ++k;
+      }
+  }
+  std::stable_sort(order, order + nused, [pos](int a, int b) { return pos[a] < pos[b]; });
+  return order;
 }
 
 }  // namespace
@@ -225,66 +351,7 @@ void get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid) {
     }
   }
 
-  // Parameterized by other relations: join clauses on a column a lookup can
-  // take (p.sku = w.sku looks each SKU up).
-  List* candidates = NIL;
-  ListCell* lc;
-  foreach (lc, baserel->joininfo) {
-    RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
-    if (join_clause_is_movable_to(ri, baserel)) candidates = lappend(candidates, ri);
-  }
-  for (int i = 0; i < d->natts; ++i) {
-    if (d->column_of[i] < 0) continue;
-    struct Arg {
-      Index relid;
-      AttrNumber attno;
-    } arg{baserel->relid, AttrNumber(i + 1)};
-    List* eq = generate_implied_equalities_for_column(
-        root, baserel,
-        [](PlannerInfo*, RelOptInfo*, EquivalenceClass*, EquivalenceMember* em, void* a) -> bool {
-          auto* x = static_cast<Arg*>(a);
-          Expr* e = em->em_expr;
-          while (e && IsA(e, RelabelType)) e = reinterpret_cast<RelabelType*>(e)->arg;
-          return e && IsA(e, Var) && reinterpret_cast<Var*>(e)->varno == int(x->relid) &&
-                 reinterpret_cast<Var*>(e)->varattno == x->attno && reinterpret_cast<Var*>(e)->varlevelsup == 0;
-        },
-        &arg, nullptr);
-    candidates = list_concat(candidates, eq);
-  }
-  List* seen_outer = NIL;  // parameterizations given a path: one engine plan (and path) each
-  foreach (lc, candidates) {
-    RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
-    CondInfo probe;
-    if (!extract_cond(root, baserel, d, ri, &probe) || (probe.op != kEq && probe.op != kIn)) continue;
-    Relids outer = bms_difference(ri->clause_relids, baserel->relids);
-    if (bms_is_empty(outer) || bms_overlap(outer, baserel->lateral_referencers)) continue;
-    bool seen = false;
-    ListCell* sc;
-    foreach (sc, seen_outer)
-      if (bms_equal(static_cast<Relids>(lfirst(sc)), outer)) seen = true;
-    if (seen) continue;
-    seen_outer = lappend(seen_outer, outer);
-    ParamPathInfo* ppi = get_baserel_parampathinfo(root, baserel, outer);
-    PathShape param;
-    param.outer = outer;
-    // Only computed the first time this parameterization is seen (the memo
-    // is keyed by the shape); planning is cheap next to the engine's.
-    List* clauses = list_concat(list_copy(baserel->baserestrictinfo), ppi->ppi_clauses);
-    List* conds = extract_conds(root, baserel, d, in_execution_order(root, clauses));
-    bool* needed = needed_columns(root, baserel, d, clauses);
-    const EnginePlan* pp =
-        engine_plan(root, ps, param, conds, nclauses + list_length(ppi->ppi_clauses), needed, &index);
-    if (!pp->ok) continue;
-    // Worth it only when the parameter shapes the request.
-    bool uses_param = false;
-    for (int u = 0; u < pp->nused; ++u)
-      if (list_member_ptr(ppi->ppi_clauses, static_cast<CondInfo*>(list_nth(conds, pp->used[u]))->rinfo))
-        uses_param = true;
-    if (!uses_param) continue;
-    add_path(baserel, reinterpret_cast<Path*>(create_foreignscan_path(
-                          root, baserel, nullptr, ppi->ppi_rows, path_cost(*pp, 1, 0),
-                          path_cost(*pp, pp->requests, ppi->ppi_rows), NIL, outer, nullptr, path_private(index))));
-  }
+  add_parameterized_paths(root, baserel, ps, nclauses);
 }
 
 void get_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* input_rel, RelOptInfo* output_rel,
@@ -345,52 +412,11 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
     // remote alone can apply; below).
     local = scan_clauses;
   }
-  if (!ep->ok) {
-    const Table* t = d->table;
-    StringInfoData cols;
-    initStringInfo(&cols);
-    for (const auto& c : t->required) appendStringInfo(&cols, "%s%s", cols.len ? " or " : "", c.c_str());
-    ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-                    errmsg("a scan of foreign table \"%s\" needs a condition on %s", d->relname, cols.data),
-                    errdetail("The %s API can only read %s for given %s values.", d->api->name.c_str(),
-                              t->name.c_str(), cols.data),
-                    t->required_hint.empty() ? 0 : errhint("%s", t->required_hint.c_str())));
-  }
+  if (!ep->ok) raise_needs_condition(d);
   List* conds = ep->conds;
-  if (!count_only) {
-    // A condition on a column the chosen endpoint's rows lack, which the remote
-    // applies (Binding::authoritative), is not rechecked against that NULL.
-    List* rechecked = NIL;
-    ListCell* lc;
-    foreach (lc, local) {
-      RestrictInfo* ri = lfirst_node(RestrictInfo, lc);
-      bool skip = false;
-      for (int u = 0; u < ep->nused; ++u)
-        if (ep->remote_only[u] && static_cast<CondInfo*>(list_nth(conds, ep->used[u]))->rinfo == ri &&
-            !static_cast<CondInfo*>(list_nth(conds, ep->used[u]))->widened)
-          skip = true;
-      if (!skip) rechecked = lappend(rechecked, ri);
-    }
-    local = extract_actual_clauses(rechecked, false);
-  }
-  // The used conditions in the order of the scan's quals (PostgreSQL's
-  // order_qual_clauses), which is the order their parameters are sent in.
+  if (!count_only) local = extract_actual_clauses(rechecked_clauses(ep, local), false);
   const int nused = ep->nused;
-  int* order = static_cast<int*>(palloc(sizeof(int) * std::max(1, nused)));
-  int* pos = static_cast<int*>(palloc(sizeof(int) * std::max(1, nused)));
-  for (int u = 0; u < nused; ++u) {
-    order[u] = u;
-    const RestrictInfo* ri = static_cast<CondInfo*>(list_nth(conds, ep->used[u]))->rinfo;
-    pos[u] = count_only ? u : list_length(scan_clauses) + u;
-    int k = 0;
-    ListCell* lc;
-    if (!count_only)
-      foreach (lc, scan_clauses) {
-        if (lfirst(lc) == ri) pos[u] = k;
-        ++k;
-      }
-  }
-  std::stable_sort(order, order + nused, [pos](int a, int b) { return pos[a] < pos[b]; });
+  const int* order = send_order(ep, scan_clauses, count_only);
   List* fdw_exprs = NIL;
   StringInfoData arrays;
   initStringInfo(&arrays);
@@ -406,7 +432,7 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
   const ScanPlan* plan = ep->plan;
   const bool eager = !count_only && reads_everything(root);
   char* serialized = nullptr;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     ScanPlan p = *plan;
     p.eager = eager;
     for (int k = 0; k < nused; ++k) {
@@ -416,7 +442,6 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
     serialized = pstrdup_nothrow(p.serialize());
     if (!serialized) throw std::bad_alloc();
   });
-  if (!ok) raise_captured();
   List* fdw_private = scan_private(serialized, foreigntableid, needed.data, arrays.data, ep->est.total(),
                                    request_drivers(ps, *ep));
   return make_foreignscan(tlist, local, scan_relid, fdw_exprs, fdw_private, fdw_scan_tlist, NIL, outer_plan);

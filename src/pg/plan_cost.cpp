@@ -127,13 +127,12 @@ void resolve_options(RelPlanInfo* ps) {
   Owned<EnginePlans>* owned = own_in<EnginePlans>(CurrentMemoryContext);
   double rate = 0;
   int page_size = 0;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     owned->object = new EnginePlans();
     Config cfg = make_config(d, NIL, InvalidOid);
     rate = cfg.rate_limit_per_minute;
     page_size = cfg.page_size;
   });
-  if (!ok) raise_captured();
   ps->engine_plans = owned->object;
   ps->page_size = page_size;
   ps->request_ms = request_cost_ms(d) + (rate > 0 ? 60000.0 / rate : 0.0);
@@ -170,7 +169,7 @@ EnginePlan* engine_plan(PlannerInfo* root, RelPlanInfo* ps, const PathShape& sha
   ep->remote_only = static_cast<bool*>(palloc0(sizeof(bool) * n));
   const PlanInputs in = gather(ps, *ep);
   elog(DEBUG1, "commerce_fdw: engine plan of foreign table \"%s\" (%s)", ps->desc->relname, shape_text(shape));
-  if (!guarded([&in, ep] { plan_in_engine(in, ep); })) raise_captured();
+  guarded_or_raise([&in, ep] { plan_in_engine(in, ep); });
   ps->plans = lappend(ps->plans, ep);
   if (index) *index = list_length(ps->plans) - 1;
   if (!ep->ok) return ep;
@@ -193,7 +192,7 @@ EnginePlan* engine_plan(PlannerInfo* root, RelPlanInfo* ps, const PathShape& sha
   const Api* api = ps->desc->api;
   const int page_size = ps->page_size;
   const double remote_rows = ep->remote_rows;
-  const bool ok = guarded([&] {
+  guarded_or_raise([&] {
     ep->est = estimate(*t, *ep->plan, page_size, remote_rows);
     if (ep->plan->count_only) {
       ep->est = RequestEstimate{};
@@ -204,7 +203,6 @@ EnginePlan* engine_plan(PlannerInfo* root, RelPlanInfo* ps, const PathShape& sha
     }
     ep->est.logins = api->login_requests;
   });
-  if (!ok) raise_captured();
   // Costs compare the requests the scan itself sends (a login is shared).
   ep->requests = ep->est.total() - ep->est.logins;
   return ep;

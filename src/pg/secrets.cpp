@@ -48,25 +48,10 @@ static const char* owner_name() {
   pg_unreachable();
 }
 
-// The secret options of a mapping with OPTIONS (secret 'name'): read from
-// <commerce_fdw.secret_dir>/<name>, one key=value a line ('#' comments and
-// blank lines skipped). The file must be a regular file of the server's OS
-// user, unreadable to group and others (as PostgreSQL wants of its SSL key);
-// it is opened without following a link and without blocking, so a FIFO, a
-// device or a directory is refused at once. Errors never show a line of the
-// file, only its number and a known key.
-static List* read_secret_file(const char* name, const char* server) {
-  const char* dir = secret_dir();
-  if (!*dir)
-    ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR),
-                    errmsg("the user mapping for server \"%s\" names secret file \"%s\", but "
-                           "commerce_fdw.secret_dir is not set", server, name),
-                    errhint("Set commerce_fdw.secret_dir in postgresql.conf to the directory of the secret files, "
-                            "then reload the configuration.")));
-  if (!valid_secret_name(name))
-    secret_file_error(server, ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE,
-                      psprintf("invalid secret file name \"%s\" in the user mapping for server \"%s\"", name, server));
-  char* path = psprintf("%s/%s", dir, name);
+// Opens the secret file without following a link or waiting for a writer,
+// and checks that it is a regular file of the server's OS user, 0600 or
+// less, of at most 64kB. Raises otherwise.
+static int open_secret_file(const char* path, const char* server) {
   const int fd = OpenTransientFile(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | PG_BINARY);
   if (fd < 0) {
     const int e = errno;
@@ -102,6 +87,11 @@ static List* read_secret_file(const char* name, const char* server) {
     CloseTransientFile(fd);
     secret_file_error(server, ERRCODE_CONFIG_FILE_ERROR, psprintf("secret file \"%s\" is too large", path));
   }
+  return fd;
+}
+
+// The whole file (closed on the way out, also on error).
+static StringInfoData read_secret_text(int fd, const char* path, const char* server) {
   StringInfoData text;
   initStringInfo(&text);
   char buf[4096];
@@ -121,26 +111,31 @@ static List* read_secret_file(const char* name, const char* server) {
     }
   }
   CloseTransientFile(fd);
+  return text;
+}
 
-  // NUL bytes and invalid UTF-8 anywhere are refused (a NUL would cut a
-  // value short without a word), named by line only.
-  {
-    int lineno = 1;
-    const char* start = text.data;
-    for (int i = 0; i <= text.len; ++i) {
-      if (i < text.len && text.data[i] != '\n' && text.data[i] != '\0') continue;
-      if (i < text.len && text.data[i] == '\0')
-        secret_file_error(server, ERRCODE_CONFIG_FILE_ERROR,
-                          psprintf("line %d of secret file \"%s\" contains a NUL byte", lineno, path));
-      const char* end = text.data + i;
-      if (!pg_verify_mbstr(PG_UTF8, start, int(end - start), true))  // PostgreSQL's own UTF-8 check
-        secret_file_error(server, ERRCODE_CONFIG_FILE_ERROR,
-                          psprintf("line %d of secret file \"%s\" is not valid UTF-8", lineno, path));
-      ++lineno;
-      start = end + 1;
-    }
+// NUL bytes and invalid UTF-8 anywhere are refused (a NUL would cut a value
+// short without a word), named by line only.
+static void check_secret_text(const StringInfoData& text, const char* path, const char* server) {
+  int lineno = 1;
+  const char* start = text.data;
+  for (int i = 0; i <= text.len; ++i) {
+    if (i < text.len && text.data[i] != '\n' && text.data[i] != '\0') continue;
+    if (i < text.len && text.data[i] == '\0')
+      secret_file_error(server, ERRCODE_CONFIG_FILE_ERROR,
+                        psprintf("line %d of secret file \"%s\" contains a NUL byte", lineno, path));
+    const char* end = text.data + i;
+    if (!pg_verify_mbstr(PG_UTF8, start, int(end - start), true))  // PostgreSQL's own UTF-8 check
+      secret_file_error(server, ERRCODE_CONFIG_FILE_ERROR,
+                        psprintf("line %d of secret file \"%s\" is not valid UTF-8", lineno, path));
+    ++lineno;
+    start = end + 1;
   }
+}
 
+// The key=value lines ('#' comments and blank lines skipped), each a known
+// secret option given once with a printable value.
+static List* parse_secret_lines(StringInfoData text, const char* path, const char* server) {
   List* options = NIL;
   int lineno = 0;
   for (char* line = text.data; line && *line;) {
@@ -168,11 +163,10 @@ static List* read_secret_file(const char* name, const char* server) {
     if (!known) {
       // The text before "=" is not echoed: it may be a secret with "=" in it.
       char* valid = nullptr;
-      if (!guarded([&] {
-            valid = pstrdup_nothrow(secret_names());
-            if (!valid) throw std::bad_alloc();
-          }))
-        raise_captured();
+      guarded_or_raise([&] {
+        valid = pstrdup_nothrow(secret_names());
+        if (!valid) throw std::bad_alloc();
+      });
       secret_file_error(server, ERRCODE_FDW_INVALID_OPTION_NAME,
                         psprintf("line %d of secret file \"%s\" names no valid option", lineno, path), nullptr,
                         psprintf("Valid options in a secret file are: %s", valid));
@@ -190,6 +184,31 @@ static List* read_secret_file(const char* name, const char* server) {
     line = next;
   }
   return options;
+}
+
+// The secret options of a mapping with OPTIONS (secret 'name'): read from
+// <commerce_fdw.secret_dir>/<name>, one key=value a line ('#' comments and
+// blank lines skipped). The file must be a regular file of the server's OS
+// user, unreadable to group and others (as PostgreSQL wants of its SSL key);
+// it is opened without following a link and without blocking, so a FIFO, a
+// device or a directory is refused at once. Errors never show a line of the
+// file, only its number and a known key.
+static List* read_secret_file(const char* name, const char* server) {
+  const char* dir = secret_dir();
+  if (!*dir)
+    ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR),
+                    errmsg("the user mapping for server \"%s\" names secret file \"%s\", but "
+                           "commerce_fdw.secret_dir is not set", server, name),
+                    errhint("Set commerce_fdw.secret_dir in postgresql.conf to the directory of the secret files, "
+                            "then reload the configuration.")));
+  if (!valid_secret_name(name))
+    secret_file_error(server, ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE,
+                      psprintf("invalid secret file name \"%s\" in the user mapping for server \"%s\"", name, server));
+  char* path = psprintf("%s/%s", dir, name);
+  const int fd = open_secret_file(path, server);
+  StringInfoData text = read_secret_text(fd, path, server);
+  check_secret_text(text, path, server);
+  return parse_secret_lines(text, path, server);
 }
 
 List* user_mapping_options(const RelDesc* d, Oid userid, Oid* umid) {
