@@ -12,6 +12,9 @@ bash scripts/install-deps.sh
 echo "== one wire (every request built in src/engine/wire/)"
 bash scripts/check_one_wire.sh
 
+echo "== sizes (no file in src/ over 500 lines, no function over 80)"
+python3 scripts/check_sizes.py
+
 echo "== unit tests (CTest)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null

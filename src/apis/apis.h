@@ -5,11 +5,14 @@
 
 namespace cfdw {
 
-// Each accessor returns its API's one instance, unresolved: the registry
-// resolves the references of each (resolve_references) before anything uses it.
-Api* glance_api();
-Api* extend_api();
-Api* gcommerce_api();
-Api* glocher_api();
+// Every API, in the order the validator lists them: the one place an API is
+// registered. Each name N stands for the accessor `Api* N_api()` that its file
+// src/apis/N.cpp defines, returning the API's one instance unresolved (the
+// registry resolves its references, resolve_references, before anything uses it).
+#define CFDW_APIS(X) X(glance) X(extend) X(gcommerce) X(glocher)
+
+#define CFDW_DECLARE_API(name) Api* name##_api();
+CFDW_APIS(CFDW_DECLARE_API)
+#undef CFDW_DECLARE_API
 
 }  // namespace cfdw

@@ -106,17 +106,132 @@ inline Binding upper(std::string column, std::string param, Format f = Format::P
   return b;
 }
 
-inline Endpoint endpoint(std::string name, std::string method, std::string path, std::string rows, Shape shape,
-                         std::vector<Binding> bindings) {
-  Endpoint e;
-  e.name = std::move(name);
-  e.method = std::move(method);
-  e.path = std::move(path);
-  e.rows = std::move(rows);
-  e.shape = shape;
-  e.bindings = std::move(bindings);
-  return e;
-}
+// A read endpoint, by name:
+//   get("by product", "/inventory/product/{product_id}").rows("data").where({path_eq("product_id", "product_id")})
+// A GET answering a list of rows (Shape::List) unless object() or object_map() says otherwise.
+class Read {
+ public:
+  Read(std::string name, std::string path) {
+    e_.name = std::move(name);
+    e_.method = "GET";
+    e_.path = std::move(path);
+  }
+  // Where the rows are in the answer (a dot path; none: the root).
+  Read& rows(std::string at) {
+    e_.rows = std::move(at);
+    return *this;
+  }
+  // One object (HTTP 404: no row).
+  Read& object() {
+    e_.shape = Shape::Object;
+    return *this;
+  }
+  // The member values of an object (order items keyed by id).
+  Read& object_map() {
+    e_.shape = Shape::ObjectMap;
+    return *this;
+  }
+  Read& where(std::vector<Binding> bindings) {
+    e_.bindings = std::move(bindings);
+    return *this;
+  }
+  Read& paged(Paging p) {
+    e_.paging = std::move(p);
+    return *this;
+  }
+  // Its rows carry the detail columns.
+  Read& detail() {
+    e_.has_detail = true;
+    return *this;
+  }
+  // Query parameters always sent.
+  Read& fixed(std::vector<std::pair<std::string, std::string>> params) {
+    e_.fixed = std::move(params);
+    return *this;
+  }
+  // ORDER BY pushed as sort_param=<remote key>&order_param=asc|desc.
+  Read& sorted_by(std::string sort_param, std::string order_param,
+                  std::vector<std::pair<std::string, std::string>> sorts) {
+    e_.sort_param = std::move(sort_param);
+    e_.order_param = std::move(order_param);
+    e_.sorts = std::move(sorts);
+    return *this;
+  }
+  // Its rows lack these columns: one request to `path` per row supplies them
+  // (column -> JSON path in that answer's `rows`).
+  Read& supplemented(std::vector<std::string> lacks, std::string path, std::string rows,
+                     std::vector<std::pair<std::string, std::string>> map) {
+    e_.lacks = std::move(lacks);
+    e_.supplement_path = std::move(path);
+    e_.supplement_rows = std::move(rows);
+    e_.supplement_map = std::move(map);
+    return *this;
+  }
+  // One of the endpoints of `group` that together read a table split by the
+  // values of `column` (Endpoint::part_column).
+  Read& part(int group, std::string column, std::vector<std::string> values) {
+    e_.group = group;
+    e_.part_column = std::move(column);
+    e_.part_values = std::move(values);
+    return *this;
+  }
+  // Columns its rows lack, filled from these JSON paths (Endpoint::fill).
+  Read& fill(std::vector<std::pair<std::string, std::string>> columns) {
+    e_.fill = std::move(columns);
+    return *this;
+  }
+  operator Endpoint() const { return e_; }  // NOLINT: a declaration reads as the endpoint it builds
+
+ private:
+  Endpoint e_;
+};
+inline Read get(std::string name, std::string path) { return Read(std::move(name), std::move(path)); }
+
+// Paging, by name: paged(PagingStyle::PageSize, "page").size("limit", 100).total("pagination.total")
+class Pages {
+ public:
+  Pages(PagingStyle style, std::string page_param) {
+    p_.style = style;
+    p_.page_param = std::move(page_param);
+  }
+  // The page-size parameter and the largest size asked for.
+  Pages& size(std::string param, int max) {
+    p_.size_param = std::move(param);
+    p_.max_size = max;
+    return *this;
+  }
+  // The server's fixed page size (no parameter).
+  Pages& fixed_size(int size) {
+    p_.size_param.clear();
+    p_.max_size = size;
+    return *this;
+  }
+  Pages& first(int page) {
+    p_.first_page = page;
+    return *this;
+  }
+  Pages& total(std::string path) {
+    p_.total_path = std::move(path);
+    return *this;
+  }
+  Pages& more(std::string path) {
+    p_.more_path = std::move(path);
+    return *this;
+  }
+  Pages& pages(std::string path) {
+    p_.pages_path = std::move(path);
+    return *this;
+  }
+  Pages& count(std::string path) {
+    p_.count_path = std::move(path);
+    return *this;
+  }
+  operator Paging() const { return p_; }  // NOLINT
+
+ private:
+  Paging p_;
+};
+inline Pages paged(PagingStyle style, std::string page_param) { return Pages(style, std::move(page_param)); }
 
 // Whether a body field's column must be non-NULL (the write fails naming it).
 enum Need { kOptional, kRequired };
@@ -142,90 +257,130 @@ inline BodyField constant(std::string key, std::string json_text) {
 
 using Returning = std::vector<std::pair<std::string, std::string>>;
 
-inline WriteRule insert(std::string name, std::string method, std::string path, std::vector<BodyField> body,
-                        std::string result, Returning ret) {
-  WriteRule w;
-  w.kind = WriteKind::Insert;
-  w.name = std::move(name);
-  w.method = std::move(method);
-  w.path = std::move(path);
-  w.body = std::move(body);
-  w.result = std::move(result);
-  w.returning = std::move(ret);
-  return w;
-}
-inline WriteRule update(std::string name, std::vector<std::string> columns, std::string method, std::string path,
-                        std::vector<BodyField> body, std::string result, Returning ret) {
-  WriteRule w = insert(std::move(name), std::move(method), std::move(path), std::move(body), std::move(result),
-                       std::move(ret));
-  w.kind = WriteKind::Update;
-  w.columns = std::move(columns);
-  return w;
-}
-// UPDATE ... SET col = col ± n, sent as the difference:
-//   update_delta("adjust").of("quantity").request("POST", "/inventory/adjust")
-//       .body({...}).batched("actions", 100).result("data.adjusted", {{"quantity", "newQuantity"}})
-class DeltaUpdate {
+// A write, by name:
+//   insert("create").request("POST", "/inventory/create").body({...}).result("data").returning({...})
+//   update("edit", {"quantity", "location"}).request("PUT", "/inventory/{id}/edit")
+//   update_delta("adjust").of("quantity").request("POST", "/inventory/adjust").batched("actions", 100)
+//   remove("delete").request("DELETE", "/inventory/{id}/delete")
+class Write {
  public:
-  explicit DeltaUpdate(std::string name) {
-    w_.kind = WriteKind::Update;
+  Write(WriteKind kind, std::string name) {
+    w_.kind = kind;
     w_.name = std::move(name);
   }
-  // The column changed by a difference; a NULL in it (old or new) is refused
-  // with "cannot <name> a NULL <column> by a difference" unless when_null says otherwise.
-  DeltaUpdate& of(std::string column) {
+  Write& request(std::string method, std::string path) {
+    w_.method = std::move(method);
+    w_.path = std::move(path);
+    return *this;
+  }
+  // The body's fields (none: every writable column by its write path).
+  Write& body(std::vector<BodyField> fields) {
+    w_.body = std::move(fields);
+    return *this;
+  }
+  // Where the answer holds the written row(s).
+  Write& result(std::string path) {
+    w_.result = std::move(path);
+    return *this;
+  }
+  // RETURNING's columns, by their paths in the result.
+  Write& returning(Returning columns) {
+    w_.returning = std::move(columns);
+    return *this;
+  }
+  // Up to `max` rows a request, as the array `key` of the body ("": a bare array).
+  Write& batched(std::string key, int max) {
+    w_.batch_key = std::move(key);
+    w_.batch_max = max;
+    return *this;
+  }
+  // Batched results matched to rows by this item key (else by position).
+  Write& matched_by(std::string item_key) {
+    w_.match_key = std::move(item_key);
+    return *this;
+  }
+  // The columns naming a row when a failed statement reports the outcomes (WriteRule::key).
+  Write& keyed(std::vector<std::string> columns) {
+    w_.key = std::move(columns);
+    return *this;
+  }
+  // Always-sent body fields ({option} placeholders allowed).
+  Write& fixed(std::vector<std::pair<std::string, std::string>> fields) {
+    w_.fixed = std::move(fields);
+    return *this;
+  }
+  // Taken only when the table's option `option` is `value` (WriteRule::option).
+  Write& when_option(std::string option, std::string value) {
+    w_.option = std::move(option);
+    w_.option_value = std::move(value);
+    return *this;
+  }
+  // RETURNING is refused, for this reason.
+  Write& without_returning(std::string reason) {
+    w_.no_returning = std::move(reason);
+    return *this;
+  }
+  // Columns a row must fill (checked before any request), unless `unless` is given.
+  Write& needs(std::vector<std::string> columns, std::string unless = "") {
+    w_.not_null = std::move(columns);
+    w_.not_null_unless = std::move(unless);
+    return *this;
+  }
+  // UPDATE ... SET column = value, the only value the request sets.
+  Write& sets(std::string column, std::string value) {
+    w_.value_column = std::move(column);
+    w_.value = std::move(value);
+    return *this;
+  }
+  // UPDATE: send every writable column, not only the changed ones.
+  Write& all_columns() {
+    w_.all_columns = true;
+    return *this;
+  }
+  // UPDATE ... SET column = column ± n, sent as the difference; a NULL in it (old or new) is
+  // refused with "cannot <name> a NULL <column> by a difference" unless when_null says otherwise.
+  Write& of(std::string column) {
     w_.columns = {column};
     w_.delta_column = column;
     w_.null_delta_message = "cannot " + w_.name + " a NULL " + column + " by a difference";
     return *this;
   }
-  DeltaUpdate& request(std::string method, std::string path) {
-    w_.method = std::move(method);
-    w_.path = std::move(path);
-    return *this;
-  }
-  DeltaUpdate& body(std::vector<BodyField> fields) {
-    w_.body = std::move(fields);
-    return *this;
-  }
-  // Up to `max` rows a request, as the array `key` of the body.
-  DeltaUpdate& batched(std::string key, int max) {
-    w_.batch_key = std::move(key);
-    w_.batch_max = max;
-    return *this;
-  }
-  // Where the answer holds the written rows, and RETURNING's columns in it.
-  DeltaUpdate& result(std::string path, Returning ret) {
-    w_.result = std::move(path);
-    w_.returning = std::move(ret);
-    return *this;
-  }
-  DeltaUpdate& when_null(std::string message) {
+  Write& when_null(std::string message) {
     w_.null_delta_message = std::move(message);
     return *this;
   }
-  operator WriteRule() const { return w_; }
+  // The answer proves the write when it holds a non-null value at `path`,
+  // equal to the JSON text `equals` when given (SuccessProof).
+  Write& proof(std::string path, std::string equals = "") {
+    w_.proof.declared = true;
+    w_.proof.path = std::move(path);
+    w_.proof.equals = std::move(equals);
+    return *this;
+  }
+  // ... an array at `path` with one entry per row sent, naming its row by the item keys `names`.
+  Write& proof_each(std::string path, std::vector<std::string> names) {
+    proof(std::move(path));
+    w_.proof.each = true;
+    w_.proof.names = std::move(names);
+    return *this;
+  }
+  // The columns an UPDATE writes (none: every writable column).
+  Write& columns(std::vector<std::string> names) {
+    w_.columns = std::move(names);
+    return *this;
+  }
+  operator WriteRule() const { return w_; }  // NOLINT: a declaration reads as the rule it builds
 
  private:
   WriteRule w_;
 };
-inline DeltaUpdate update_delta(std::string name) { return DeltaUpdate(std::move(name)); }
-
-inline WriteRule remove(std::string name, std::string method, std::string path) {
-  WriteRule w;
-  w.kind = WriteKind::Delete;
-  w.name = std::move(name);
-  w.method = std::move(method);
-  w.path = std::move(path);
-  return w;
+inline Write insert(std::string name) { return Write(WriteKind::Insert, std::move(name)); }
+// The columns it writes (none: every writable column).
+inline Write update(std::string name, std::vector<std::string> columns = {}) {
+  return Write(WriteKind::Update, std::move(name)).columns(std::move(columns));
 }
-
-// A write rule whose rows are named by `key` when a failed statement reports
-// their outcomes (an INSERT's SKU or external number; see WriteRule::key).
-inline WriteRule keyed(std::vector<std::string> key, WriteRule w) {
-  w.key = std::move(key);
-  return w;
-}
+inline Write update_delta(std::string name) { return Write(WriteKind::Update, std::move(name)); }
+inline Write remove(std::string name) { return Write(WriteKind::Delete, std::move(name)); }
 
 // The answer proving a write of the rule `rule` ("" = every write of the table)
 // was done: a non-null value at `path`, equal to the JSON text `equals` when
@@ -277,8 +432,6 @@ inline ConflictLookup conflict_lookup(std::string column, std::string endpoint) 
   return ConflictLookup(std::move(column), std::move(endpoint));
 }
 
-// RETURNING from the listed (column, response path) pairs.
-inline Returning returning_from(const Table&, Returning pairs) { return pairs; }
 // RETURNING every column the response object carries, by the columns' read paths.
 inline Returning returning_all(const Table& t) {
   Returning r;

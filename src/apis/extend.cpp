@@ -21,30 +21,25 @@ using namespace declare;
 
 // {<rows>: [...], paginationInfo{...}} lists, paged by pageNumber at the
 // server's own page size.
-Endpoint numbered_list(const std::string& path, const std::string& rows, std::vector<Binding> bindings) {
-  Endpoint e = endpoint("list", "GET", path, rows, Shape::List, std::move(bindings));
-  e.paging.style = PagingStyle::PageNumber;
-  e.paging.page_param = "pageNumber";
-  e.paging.first_page = 1;
-  e.paging.pages_path = "paginationInfo.totalPages";
-  e.paging.total_path = "paginationInfo.totalResources";
-  return e;
+Read numbered_list(const std::string& path, const std::string& rows, std::vector<Binding> bindings) {
+  return get("list", path)
+      .rows(rows)
+      .paged(paged(PagingStyle::PageNumber, "pageNumber")
+                 .pages("paginationInfo.totalPages")
+                 .total("paginationInfo.totalResources"))
+      .where(std::move(bindings));
 }
 
 // Bare-array lists (CustomerOrders, Products): pageCount rows from page
 // pageOffset; the documented default of 100 is also the size asked.
-Endpoint offset_list(const std::string& path, std::vector<Binding> bindings) {
-  Endpoint e = endpoint("list", "GET", path, "", Shape::List, std::move(bindings));
-  e.paging.style = PagingStyle::Offset;
-  e.paging.page_param = "pageOffset";
-  e.paging.size_param = "pageCount";
-  e.paging.first_page = 0;
-  e.paging.max_size = 100;
-  return e;
+Read offset_list(const std::string& path, std::vector<Binding> bindings) {
+  return get("list", path)
+      .paged(paged(PagingStyle::Offset, "pageOffset").size("pageCount", 100).first(0))
+      .where(std::move(bindings));
 }
 
-Endpoint one(const std::string& name, const std::string& path, const std::string& column) {
-  return endpoint(name, "GET", path, "", Shape::Object, {path_eq(column, column)});
+Read one(const std::string& name, const std::string& path, const std::string& column) {
+  return get(name, path).object().where({path_eq(column, column)});
 }
 
 // The API takes date-times in UTC as YYYY-MM-DDTHH:MM:SS ("fully qualified utc
@@ -166,10 +161,8 @@ Table products() {
       col("supplier_product_number", ColType::Text, "", ColumnFlag::kEcho),
       raw(),
   };
-  Endpoint by_number = one("by number", "/Products/{product_number}", "product_number");
-  by_number.has_detail = true;
   t.reads = {
-      by_number,
+      one("by number", "/Products/{product_number}", "product_number").detail(),
       offset_list("/Products", {loose_eq("name", "productName"), query_eq("warehouse", "warehouse"),
                                 query_eq("supply_mode", "supplyMode"),
                                 query_eq("supplier_number", "supplierNumber"),
@@ -212,12 +205,12 @@ Table warehouse_stock_levels() {
   set_body.push_back(field("balance", "balance", kRequired));
   adjust_body.push_back(field("balanceDifference", "balance", kRequired));
   // The answer is {code?, Message, Information}, not the item: RETURNING raw shows it.
-  WriteRule adjust = update_delta("adjust").of("balance").request("PUT", "/WarehouseStockLevels").body(adjust_body);
   t.writes = {
-      insert("set", "POST", "/WarehouseStockLevels", set_body, "", {}),
-      adjust,
-      update("set", {"balance", "customer_product_number", "notes"}, "POST", "/WarehouseStockLevels", set_body, "",
-             {}),
+      insert("set").request("POST", "/WarehouseStockLevels").body(set_body),
+      update_delta("adjust").of("balance").request("PUT", "/WarehouseStockLevels").body(adjust_body),
+      update("set", {"balance", "customer_product_number", "notes"})
+          .request("POST", "/WarehouseStockLevels")
+          .body(set_body),
   };
   proves(t, "", "Message");  // {code?, Message, Information}: no record comes back
   t.no_delete_reason = "the Extend API has no request that deletes a stock level";
@@ -259,9 +252,7 @@ Table customers() {
       raw(),
   };
   // customer_number = x: the single customer (a point lookup, 404 = no row), as the guide says.
-  Endpoint by_number = one("by number", "/Customers/{customer_number}", "customer_number");
-  by_number.has_detail = true;
-  t.reads = {by_number,
+  t.reads = {one("by number", "/Customers/{customer_number}", "customer_number").detail(),
              numbered_list("/Customers", "customerList",
                            {query_in("customer_number", "customerNumber"), loose_eq("name", "name"),
                             loose_eq("email", "email2"), changed_since("changed_at", "changedAfterDate")})};
@@ -274,11 +265,12 @@ Table customers() {
   const auto result = returning_all(listed);
   // The body carries the columns under the names the list answers with.
   t.writes = {
-      keyed({"customer_number"}, insert("create", "POST", "/Customers", {}, "", result)),
-      update("edit",
-             {"name", "last_name", "organization_number", "email", "phone", "delivery_address",
-              "delivery_postal_code", "delivery_city", "credit_limit", "credit_limit_currency", "invoice_email"},
-             "PUT", "/Customers/{customer_number}", {}, "", result),
+      insert("create").request("POST", "/Customers").returning(result).keyed({"customer_number"}),
+      update("edit", {"name", "last_name", "organization_number", "email", "phone", "delivery_address",
+                      "delivery_postal_code", "delivery_city", "credit_limit", "credit_limit_currency",
+                      "invoice_email"})
+          .request("PUT", "/Customers/{customer_number}")
+          .returning(result),
   };
   proves(t, "", "customerNumber");
   t.no_delete_reason = "the Extend API has no request that deletes a customer";
@@ -324,10 +316,8 @@ Table customer_orders() {
   Binding from_moment = lower("order_datetime", "orderDateFrom", Format::IsoDayBefore);
   Binding to_moment = upper("order_datetime", "orderDateTo", Format::IsoDayAfter);
   from_moment.exact = to_moment.exact = false;
-  Endpoint by_number = one("by number", "/CustomerOrders/{order_number}", "order_number");
-  by_number.has_detail = true;
   t.reads = {
-      by_number,
+      one("by number", "/CustomerOrders/{order_number}", "order_number").detail(),
       offset_list("/CustomerOrders",
                   {query_in("order_number_external", "orderNumberExternal"), query_in("order_status", "orderStatus"),
                    query_in("customer_number", "customerNumber"), from, to, from_moment, to_moment,
@@ -336,23 +326,28 @@ Table customer_orders() {
   t.detail = "by number";
   t.key = {"order_number"};
   t.writes = {
-      keyed({"order_number_external"}, insert("place", "POST", "/CustomerOrders",
-             {field("orderHeader.orderType", "order_type"),
-              field("orderHeader.orderNumberExternal", "order_number_external"),
-              field("orderHeader.customerNumber", "customer_number", kRequired),
-              field("orderHeader.askedDeliveryDate", "asked_delivery_date"),
-              field("orderHeader.partialDelivery", "partial_delivery"),
-              field("orderHeader.freightFree", "freight_free"),
-              field("orderRows", "order_rows", kRequired)},
-             "",
-             {{"order_number", "orderHeader.orderNumber"}, {"order_number_external", "orderHeader.orderNumberExternal"},
-              {"order_type", "orderHeader.orderType"}, {"order_status", "orderHeader.orderStatus"},
-              {"order_date", "orderHeader.orderDate"}, {"order_datetime", "orderHeader.orderDate"},
-              {"asked_delivery_date", "orderHeader.askedDeliveryDate"},
-              {"customer_number", "orderHeader.customerNumber"}, {"partial_delivery", "orderHeader.partialDelivery"},
-              {"freight_free", "orderHeader.freightFree"}, {"order_rows", "orderRows"}})),
+      insert("place")
+          .request("POST", "/CustomerOrders")
+          .body({field("orderHeader.orderType", "order_type"),
+                 field("orderHeader.orderNumberExternal", "order_number_external"),
+                 field("orderHeader.customerNumber", "customer_number", kRequired),
+                 field("orderHeader.askedDeliveryDate", "asked_delivery_date"),
+                 field("orderHeader.partialDelivery", "partial_delivery"),
+                 field("orderHeader.freightFree", "freight_free"), field("orderRows", "order_rows", kRequired)})
+          .returning({{"order_number", "orderHeader.orderNumber"},
+                      {"order_number_external", "orderHeader.orderNumberExternal"},
+                      {"order_type", "orderHeader.orderType"},
+                      {"order_status", "orderHeader.orderStatus"},
+                      {"order_date", "orderHeader.orderDate"},
+                      {"order_datetime", "orderHeader.orderDate"},
+                      {"asked_delivery_date", "orderHeader.askedDeliveryDate"},
+                      {"customer_number", "orderHeader.customerNumber"},
+                      {"partial_delivery", "orderHeader.partialDelivery"},
+                      {"freight_free", "orderHeader.freightFree"},
+                      {"order_rows", "orderRows"}})
+          .keyed({"order_number_external"})
+          .proof("orderHeader.orderNumber"),
   };
-  proves(t, "place", "orderHeader.orderNumber");
   // A retried sync must not place an order twice: look its external number up first.
   t.conflict = conflict_lookup("order_number_external", "list");
   t.no_delete_reason = "orders are cancelled in the ERP; the API cannot delete them";
@@ -377,8 +372,9 @@ Table customer_order_shipments() {
       col("rows", ColType::Jsonb, "rows"),
       raw(),
   };
-  t.reads = {endpoint("order", "GET", "/CustomerOrders/{order_number}", "shipments", Shape::List,
-                      {path_eq("order_number", "order_number")})};
+  t.reads = {
+      get("order", "/CustomerOrders/{order_number}").rows("shipments").where({path_eq("order_number", "order_number")}),
+  };
   t.required = {"order_number"};
   t.required_hint =
       "Shipments are read per order: add WHERE order_number = '...' (or IN (...)), or join on order_number, as "

@@ -11,26 +11,17 @@ namespace {
 
 using namespace declare;
 
-Paging glance_paging() {
-  Paging p;
-  p.style = PagingStyle::PageSize;
-  p.page_param = "page";
-  p.size_param = "limit";
-  p.first_page = 1;
-  p.max_size = 100;
-  p.total_path = "pagination.total";
-  p.more_path = "pagination.hasMore";
-  return p;
+const Paging kPaging = paged(PagingStyle::PageSize, "page").size("limit", 100).total("pagination.total").more(
+    "pagination.hasMore");
+
+// GET <path>: the rows under "data", a page at a time.
+Read list(const std::string& path, std::vector<Binding> bindings) {
+  return get("list", path).rows("data").paged(kPaging).where(std::move(bindings));
 }
 
-Endpoint list(const std::string& path, std::vector<Binding> bindings) {
-  Endpoint e = endpoint("list", "GET", path, "data", Shape::List, std::move(bindings));
-  e.paging = glance_paging();
-  return e;
-}
-
-Endpoint one(const std::string& name, const std::string& path, const std::string& column) {
-  return endpoint(name, "GET", path, "data", Shape::Object, {path_eq(column, column)});
+// GET <path>/{column}: one object under "data".
+Read one(const std::string& name, const std::string& path, const std::string& column) {
+  return get(name, path).rows("data").object().where({path_eq(column, column)});
 }
 
 // Read-only, and filled from the pushed = condition when the row does not carry it.
@@ -55,43 +46,46 @@ Table inventory() {
       echo("search"),
       raw(),
   };
-  Endpoint by_product = endpoint("by product", "GET", "/inventory/product/{product_id}", "data", Shape::List,
-                                 {path_eq("product_id", "product_id")});
-  // That response lacks the product object: one request for the product supplies name and SKU.
-  by_product.lacks = {"product_name", "product_sku"};
-  by_product.supplement_path = "/products/id/{product_id}";
-  by_product.supplement_rows = "data";
-  by_product.supplement_map = {{"product_name", "name"}, {"product_sku", "sku"}};
   t.reads = {
       one("by id", "/inventory/{id}", "id"),
-      by_product,
+      // That response lacks the product object: one request for the product supplies name and SKU.
+      get("by product", "/inventory/product/{product_id}")
+          .rows("data")
+          .where({path_eq("product_id", "product_id")})
+          .supplemented({"product_name", "product_sku"}, "/products/id/{product_id}", "data",
+                        {{"product_name", "name"}, {"product_sku", "sku"}}),
       list("/inventory", {query_in("warehouse_id", "warehouseId"), query_eq("search", "search")}),
   };
   t.key = {"id"};
-  const auto result = returning_from(t, {{"id", "id"}, {"product_id", "productId"},
+  const auto result = Returning({{"id", "id"}, {"product_id", "productId"},
                                          {"warehouse_id", "warehouseId"}, {"quantity", "quantity"},
                                          {"location", "location"}});
   t.writes = {
-      keyed({"product_id", "warehouse_id"},
-            insert("create", "POST", "/inventory/create",
-                   {field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
-                    field("quantity", "quantity"), field("location", "location")},
-                   "data", result)),
+      insert("create")
+          .request("POST", "/inventory/create")
+          .body({field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
+                 field("quantity", "quantity"), field("location", "location")})
+          .result("data")
+          .returning(result)
+          .keyed({"product_id", "warehouse_id"})
+          .proof("data.id"),
       update_delta("adjust")
           .of("quantity")
           .request("POST", "/inventory/adjust")
           .body({field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
                  field("amount", "quantity", kRequired)})
           .batched("actions", 100)
-          .result("data.adjusted", {{"quantity", "newQuantity"}}),
-      update("edit", {"quantity", "location"}, "PUT", "/inventory/{id}/edit",
-             {field("quantity", "quantity"), field("location", "location")}, "data", result),
-      remove("delete", "DELETE", "/inventory/{id}/delete"),
+          .result("data.adjusted")
+          .returning({{"quantity", "newQuantity"}})
+          .proof_each("data.adjusted", {"productId", "warehouseId"}),
+      update("edit", {"quantity", "location"})
+          .request("PUT", "/inventory/{id}/edit")
+          .body({field("quantity", "quantity"), field("location", "location")})
+          .result("data")
+          .returning(result)
+          .proof("data.id"),
+      remove("delete").request("DELETE", "/inventory/{id}/delete").proof("success", "true"),
   };
-  proves(t, "create", "data.id");
-  proves_each(t, "adjust", "data.adjusted", {"productId", "warehouseId"});
-  proves(t, "edit", "data.id");
-  proves(t, "delete", "success", "true");
   t.est_rows = 1000;
   return t;
 }
@@ -110,17 +104,17 @@ Table inventory_adjustments() {
       col("new_quantity", ColType::Numeric, "newQuantity", ColumnFlag::kReadOnly),
       raw(),
   };
-  WriteRule adjust = insert("adjust", "POST", "/inventory/adjust",
-                            {field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
-                             field("amount", "amount", kRequired), field("reason", "reason"), field("notes", "notes")},
-                            "data.adjusted",
-                            {{"previous_quantity", "previousQuantity"}, {"new_quantity", "newQuantity"},
-                             {"amount", "amount"}});
-  adjust.batch_max = 100;
-  adjust.batch_key = "actions";
-  adjust.key = {"product_id", "warehouse_id"};
-  t.writes = {adjust};
-  proves_each(t, "adjust", "data.adjusted", {"productId", "warehouseId"});
+  t.writes = {
+      insert("adjust")
+          .request("POST", "/inventory/adjust")
+          .body({field("productId", "product_id", kRequired), field("warehouseId", "warehouse_id", kRequired),
+                 field("amount", "amount", kRequired), field("reason", "reason"), field("notes", "notes")})
+          .batched("actions", 100)
+          .result("data.adjusted")
+          .returning({{"previous_quantity", "previousQuantity"}, {"new_quantity", "newQuantity"}, {"amount", "amount"}})
+          .keyed({"product_id", "warehouse_id"})
+          .proof_each("data.adjusted", {"productId", "warehouseId"}),
+  };
   t.no_delete_reason = "adjustments are recorded by INSERT only";
   return t;
 }
@@ -205,13 +199,10 @@ Table products() {
   t.key = {"id"};
   const auto result = returning_all(t);
   t.writes = {
-      keyed({"sku"}, insert("create", "POST", "/products/create", {}, "data", result)),
-      update("edit", {}, "PUT", "/products/edit/{id}", {}, "data", result),
-      remove("delete", "DELETE", "/products/delete/{id}"),
+      insert("create").request("POST", "/products/create").result("data").returning(result).keyed({"sku"}).proof("data.id"),
+      update("edit").request("PUT", "/products/edit/{id}").result("data").returning(result).proof("data.id"),
+      remove("delete").request("DELETE", "/products/delete/{id}").proof("success", "true"),
   };
-  proves(t, "create", "data.id");
-  proves(t, "edit", "data.id");
-  proves(t, "delete", "success", "true");
   t.est_rows = 1000;
   return t;
 }
@@ -245,11 +236,9 @@ Table clients() {
   t.key = {"id"};
   const auto result = returning_all(t);
   t.writes = {
-      keyed({"email"}, insert("create", "POST", "/clients/create", {}, "data", result)),
-      update("edit", {}, "PUT", "/clients/edit/{id}", {}, "data", result),
+      insert("create").request("POST", "/clients/create").result("data").returning(result).keyed({"email"}).proof("data.id"),
+      update("edit").request("PUT", "/clients/edit/{id}").result("data").returning(result).proof("data.id"),
   };
-  proves(t, "create", "data.id");
-  proves(t, "edit", "data.id");
   t.conflict = conflict_lookup("email", "list").ignoring_case();  // Glance matches emails case-insensitively
   t.no_delete_reason = "the Glance API has no way to delete a client";
   t.est_rows = 500;
@@ -300,16 +289,13 @@ Table documents() {
   };
   t.key = {"id"};
   t.writes = {
-      insert("create", "POST", "/documents/create/{type}",
-             {field("clientId", "client_id"), field("client.name", "client_name"),
+      insert("create").request("POST", "/documents/create/{type}").body({field("clientId", "client_id"), field("client.name", "client_name"),
               field("client.email", "client_email"), field("client.taxId", "client_tax_id"),
               field("client.type", "client_type"),
               field("identifyClientBy", "identify_client_by"), field("products", "products", kRequired),
               field("payments", "payments"), field("date", "date"), field("notes", "notes"),
-              field("sendToClient", "send_to_client")},
-             "data", returning_all(t)),
+              field("sendToClient", "send_to_client")}).result("data").returning(returning_all(t)).proof("data.id"),
   };
-  proves(t, "create", "data.id");
   // ON CONFLICT DO NOTHING (the integration guide: check that a document exists before creating it):
   // one list request for the type on the row's date (and client id), and a document conflicts when
   // its type, date, client (id or email) and total equal those the row gives.

@@ -23,31 +23,21 @@ constexpr int kPage = 1000;
 // updateStock documents no limit; one request a page's worth of products.
 constexpr int kStockBatch = 1000;
 
-enum Pages { kOnePage, kPaged };
+// `page` = 1, 2, ... until a short page. `count` ("number of products in the
+// list") may be the whole list's or the page's: larger than its page, it is
+// the total and the listing stops there.
+const Paging kPaging = paged(PagingStyle::PageSize, "page").fixed_size(kPage).count("count");
 
-Endpoint list(const std::string& name, const std::string& path, Pages pages) {
-  Endpoint e = endpoint(name, "GET", path, "data", Shape::List, {});
-  e.fixed = {{"id", "{shop_id}"}};
-  if (pages == kPaged) {
-    // `page` = 1, 2, ... until a short page. `count` ("number of products in
-    // the list") may be the whole list's or the page's: larger than its page,
-    // it is the total and the listing stops there.
-    e.paging.style = PagingStyle::PageSize;
-    e.paging.page_param = "page";
-    e.paging.first_page = 1;
-    e.paging.max_size = kPage;
-    e.paging.count_path = "count";
-  }
-  return e;
+// The shop's list under "data" (one answer: no paging).
+Read list(const std::string& name, const std::string& path) {
+  return get(name, path).rows("data").fixed({{"id", "{shop_id}"}});
 }
 
 // One object by its id; the shop goes as shop_id then.
-Endpoint by_id(const std::string& path) {
+Read by_id(const std::string& path) {
   Binding id = query_in("id", "id");
   id.required = true;
-  Endpoint e = endpoint("by id", "GET", path, "data", Shape::Object, {id});
-  e.fixed = {{"shop_id", "{shop_id}"}};
-  return e;
+  return get("by id", path).rows("data").object().where({id}).fixed({{"shop_id", "{shop_id}"}});
 }
 
 Table shop() {
@@ -87,11 +77,8 @@ Table shop() {
     t.columns.push_back(col("open_until_" + n, ColType::Text, "open_until_" + n));
   }
   t.columns.push_back(raw());
-  Endpoint e = endpoint("shop", "GET", "/getShop", "data", Shape::Object, {});
-  e.fixed = {{"id", "{shop_id}"}};
   // getShop's data has no id: the shop is the one the shop_id option names.
-  e.fill = {{"id", "{shop_id}"}};
-  t.reads = {e};
+  t.reads = {get("shop", "/getShop").rows("data").object().fixed({{"id", "{shop_id}"}}).fill({{"id", "{shop_id}"}})};
   t.est_rows = 1;
   return t;
 }
@@ -106,7 +93,7 @@ Table categories() {
       col("description", ColType::Text, "description"),
       raw(),
   };
-  t.reads = {list("list", "/getCategories", kOnePage)};
+  t.reads = {list("list", "/getCategories")};
   t.est_rows = 20;
   return t;
 }
@@ -138,7 +125,7 @@ Table stock() {
       col("delete_image", ColType::Bool, "_deleteImage", ColumnFlag::kWriteOnly),
       raw(),
   };
-  t.reads = {by_id("/getStockByProduct"), list("list", "/getStock", kPaged)};
+  t.reads = {by_id("/getStockByProduct"), list("list", "/getStock").paged(kPaging)};
   t.key = {"id"};
 
   // One updateStock item. An item with the id of a product updates it, one
@@ -169,27 +156,25 @@ Table stock() {
       {"published", "published"}, {"qty", "stock_qty"},      {"image_url", "_imageUrl"},
       {"tags", "_tags"},     {"external_id", "_external_id"},
   };
-  auto batched = [](WriteRule w) {
-    w.batch_max = kStockBatch;
-    w.batch_key = "data";
-    w.fixed = {{"id", "{shop_id}"}};
-    w.match_key = "external_id";
-    return w;
+  // updateStock: a page's worth of products a request, answered in the order
+  // sent and matched back by external id.
+  auto batched = [&result](Write w) {
+    return w.request("POST", "/updateStock")
+        .batched("data", kStockBatch)
+        .fixed({{"id", "{shop_id}"}})
+        .matched_by("external_id")
+        .result("data")
+        .returning(result);
   };
-  // A new product needs a name ("optional on update only"): checked before
-  // any request, so one nameless row does not fail a whole batch remotely.
-  // An INSERT carrying an id is an update of that product (updateStock: "If
-  // valid ID providet, the product will be updated"): no name needed then.
-  WriteRule create =
-      keyed({"external_id"}, batched(insert("updateStock", "POST", "/updateStock", item(false), "data", result)));
-  create.not_null = {"name"};
-  create.not_null_unless = "id";
   t.writes = {
-      create,
-      batched(update("updateStock",
-                     {"category_id", "name", "description", "price", "weight", "size", "color", "published", "qty",
-                      "tags", "external_id", "image_data", "delete_image"},
-                     "POST", "/updateStock", item(true), "data", result)),
+      // A new product needs a name ("optional on update only"): checked before
+      // any request, so one nameless row does not fail a whole batch remotely.
+      // An INSERT carrying an id is an update of that product (updateStock: "If
+      // valid ID providet, the product will be updated"): no name needed then.
+      batched(insert("updateStock").body(item(false))).keyed({"external_id"}).needs({"name"}, "id"),
+      batched(update("updateStock", {"category_id", "name", "description", "price", "weight", "size", "color",
+                                     "published", "qty", "tags", "external_id", "image_data", "delete_image"})
+                  .body(item(true))),
   };
   proves(t, "", "status", "\"OK\"");
   t.no_delete_reason = "the Glocher API has no request that deletes a product (set qty or published instead)";
@@ -234,11 +219,7 @@ Table carts() {
   // cut (an API ignoring `page` repeats the page: the scan fails, naming the
   // carts it could not read).
   auto by_status = [](const std::string& path, std::vector<std::string> statuses) {
-    Endpoint e = list(path.substr(1), path, kPaged);
-    e.group = 1;
-    e.part_column = "status";
-    e.part_values = std::move(statuses);
-    return e;
+    return list(path.substr(1), path).paged(kPaging).part(1, "status", std::move(statuses));
   };
   t.reads = {
       by_id("/getCart"),
@@ -249,11 +230,13 @@ Table carts() {
   t.key = {"id"};
   // Both calls take the cart and answer it as getCart does.
   auto set_to = [&t](const std::string& path, const std::string& column, const std::string& value) {
-    WriteRule w = update(path.substr(1), {column}, "POST", path, {field("id", "id", kRequired)}, "data", returning_all(t));
-    w.fixed = {{"shop_id", "{shop_id}"}};
-    w.value_column = column;
-    w.value = value;
-    return w;
+    return update(path.substr(1), {column})
+        .request("POST", path)
+        .body({field("id", "id", kRequired)})
+        .fixed({{"shop_id", "{shop_id}"}})
+        .sets(column, value)
+        .result("data")
+        .returning(returning_all(t));
   };
   t.writes = {
       set_to("/updateCartStatus", "status", "completed"),

@@ -1,5 +1,5 @@
-// commerce_fdw: the list of APIs. Each API file defines one accessor; the
-// registry resolves each API's references once, on first use.
+// commerce_fdw: the list of APIs (CFDW_APIS in apis.h). Each API file defines
+// one accessor; the registry resolves each API's references once, on first use.
 #include "apis/apis.h"
 
 namespace cfdw {
@@ -11,7 +11,9 @@ struct Registry {
   std::vector<std::string> problems;
 
   Registry() {
-    for (Api* a : {glance_api(), extend_api(), gcommerce_api(), glocher_api()}) {
+#define CFDW_LIST_API(name) name##_api(),
+    for (Api* a : {CFDW_APIS(CFDW_LIST_API)}) {
+#undef CFDW_LIST_API
       for (auto& p : resolve_references(*a)) problems.push_back(std::move(p));
       apis.push_back(a);
     }

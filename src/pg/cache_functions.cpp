@@ -5,6 +5,7 @@
 #include <new>
 #include <vector>
 
+#include "engine/http/ratelimit.h"
 #include "engine/run/cache.h"
 #include "pg/boundary.h"
 #include "pg/glue.h"
@@ -65,7 +66,7 @@ Datum commerce_fdw_cache_info(PG_FUNCTION_ARGS) {
   int n = 0;
   Row* rows = nullptr;
   guarded_or_raise([&] {
-    const std::vector<CacheServerInfo> all = response_cache().info();
+    const std::vector<CacheServerInfo> all = response_cache().info(monotonic_ms());
     rows = static_cast<Row*>(palloc_extended(sizeof(Row) * (all.size() + 1), MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO));
     if (!rows) throw std::bad_alloc();
     for (const CacheServerInfo& i : all) {

@@ -414,11 +414,11 @@ class SharedCache : public AnswerCache {
     }
   }
 
-  std::vector<CacheServerInfo> info() override {
+  std::vector<CacheServerInfo> info(double now_ms) override {
     std::vector<ServerSlot> copy(kServerSlots);
     {
       Locked lock;  // exclusive: the entries counted are the live ones
-      sweep_locked(monotonic_ms(), true);
+      sweep_locked(now_ms, true);
       std::memcpy(copy.data(), g_shm.header->slots, sizeof(ServerSlot) * kServerSlots);
     }
     std::vector<CacheServerInfo> out;

@@ -41,8 +41,8 @@ void store(ResponseCache& c, const CacheKey& k, double now, double ttl, const st
   c.put(k, "s", ticket, now, ttl, 200, body);
 }
 
-CacheServerInfo counters(ResponseCache& c, unsigned server) {
-  for (const CacheServerInfo& i : c.info())
+CacheServerInfo counters(ResponseCache& c, unsigned server, double now = 0) {
+  for (const CacheServerInfo& i : c.info(now))
     if (i.server_id == server) return i;
   return CacheServerInfo();
 }
@@ -136,6 +136,17 @@ TEST(ResponseCacheTest, AnAnswerFetchedAcrossAWriteIsNotKept) {
   c.drop_server(1);  // a write while the read was under way: its answer may predate it
   c.put(key("/x"), "s", ticket, 1, 60000, 200, "old");
   EXPECT_EQ(look(c, key("/x"), 2, 60000), "-");
+}
+
+// commerce_fdw_cache_info() counts the live entries: those past their TTL are
+// swept first, within a second of the last sweep too.
+TEST(ResponseCacheTest, InfoCountsOnlyLiveEntries) {
+  ResponseCache c;
+  store(c, key("/x", 1), 0, 10, "a");
+  store(c, key("/y", 1), 0, 60000, "b");
+  EXPECT_EQ(counters(c, 1, 5).entries, 2);
+  EXPECT_EQ(counters(c, 1, 11).entries, 1);
+  EXPECT_EQ(counters(c, 1, 11).bytes, 3);
 }
 
 TEST(ResponseCacheTest, CountersAndClear) {

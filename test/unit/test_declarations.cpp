@@ -113,14 +113,17 @@ Api broken_api() {
   Table t;
   t.name = "things";
   t.columns = {col("id", ColType::Int8, "id"), col("qty", ColType::Int4, "qty")};
-  Endpoint list = endpoint("list", "GET", "/things/{shop}", "data", Shape::List, {query_eq("missing", "m")});
-  list.supplement_map = {{"gone", "x"}};
-  t.reads = {list, endpoint("list", "GET", "/things", "", Shape::List, {})};
+  t.reads = {
+      get("list", "/things/{shop}").rows("data").where({query_eq("missing", "m")}).supplemented({}, "", "", {{"gone", "x"}}),
+      get("list", "/things"),
+  };
   t.detail = "by id";
   t.key = {"nope"};
-  WriteRule w = update_delta("adjust").of("qty").request("POST", "/things/{ghost}").body({field("x", "absent")});
-  w.option = "undeclared";
-  t.writes = {w};
+  t.writes = {update_delta("adjust")
+                  .of("qty")
+                  .request("POST", "/things/{ghost}")
+                  .body({field("x", "absent")})
+                  .when_option("undeclared", "")};
   t.conflict = conflict_lookup("id", "search");
   api.tables = {t};
   return api;

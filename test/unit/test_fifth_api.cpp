@@ -25,14 +25,11 @@ Table counts() {
   Table t;
   t.name = "counts";
   t.columns = {col("sku", ColType::Text, "sku"), col("qty", ColType::Int4, "qty"), raw()};
-  Endpoint all = endpoint("list", "GET", "/stores/{store_id}/counts", "items", Shape::List, {});
-  all.paging.style = PagingStyle::PageSize;
-  all.paging.page_param = "page";
-  all.paging.size_param = "limit";
-  all.paging.max_size = 100;
   t.reads = {
-      endpoint("by sku", "GET", "/stores/{store_id}/counts/{sku}", "", Shape::Object, {path_eq("sku", "sku")}),
-      all,
+      get("by sku", "/stores/{store_id}/counts/{sku}").object().where({path_eq("sku", "sku")}),
+      get("list", "/stores/{store_id}/counts")
+          .rows("items")
+          .paged(paged(PagingStyle::PageSize, "page").size("limit", 100)),
   };
   t.key = {"sku"};
   t.writes = {update_delta("adjust")

@@ -84,17 +84,39 @@ bool param_taken(const Endpoint& ep, const std::vector<bool>& binding_used, int 
   return false;
 }
 
+// A table that must be constrained: one of its required columns by = or IN.
+bool constrained(const Table& table, const ScanRequest& req) {
+  if (table.required.empty()) return true;
+  for (const auto& c : req.conds)
+    for (const auto& col : table.required)
+      if (c.column == col && (c.op == kEq || c.op == kIn)) return true;
+  return false;
+}
+
+// Whether the plan needs a per-row detail request or a supplement for the
+// columns the query reads. A detail column that takes its value from a pushed
+// = condition (a filter the list applies) needs no per-row fetch.
+void note_extra_requests(const Table& table, const Endpoint& ep, const ScanRequest& req, ScanPlan* plan) {
+  auto filled = [&](const Column& c) {
+    if (!c.has(ColumnFlag::kFill)) return false;
+    for (size_t u = 0; u < plan->used.size(); ++u)
+      if (req.conds[plan->used[u]].column == c.name && req.conds[plan->used[u]].op == kEq &&
+          plan->binding_of[u] >= 0)
+        return true;
+    return false;
+  };
+  for (const auto& col : req.needed) {
+    const Column* c = table.column(col);
+    if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0 && !filled(*c)) plan->detail = true;
+    if (std::find(ep.lacks.begin(), ep.lacks.end(), col) != ep.lacks.end() && !ep.supplement_path.empty())
+      plan->supplement = true;
+  }
+}
+
 }  // namespace
 
 std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
-  // A table that must be constrained: one of its required columns by = or IN.
-  if (!table.required.empty()) {
-    bool ok = false;
-    for (const auto& c : req.conds)
-      for (const auto& col : table.required)
-        if (c.column == col && (c.op == kEq || c.op == kIn)) ok = true;
-    if (!ok) return std::nullopt;
-  }
+  if (!constrained(table, req)) return std::nullopt;
 
   std::set<int> seen_groups;
   for (int e = 0; e < int(table.reads.size()); ++e) {
@@ -144,21 +166,7 @@ std::optional<ScanPlan> plan_scan(const Table& table, const ScanRequest& req) {
 
     // The one place that decides exactness, and so whether a LIMIT may shape the requests.
     plan.all_exact = exact && req.unoffered == 0;
-    // A detail column that takes its value from a pushed = condition (a filter
-    // the list applies) needs no per-row fetch.
-    auto filled = [&](const Column& c) {
-      if (!c.has(ColumnFlag::kFill)) return false;
-      for (size_t u = 0; u < plan.used.size(); ++u)
-        if (req.conds[plan.used[u]].column == c.name && req.conds[plan.used[u]].op == kEq && plan.binding_of[u] >= 0)
-          return true;
-      return false;
-    };
-    for (const auto& col : req.needed) {
-      const Column* c = table.column(col);
-      if (c && c->has(ColumnFlag::kDetail) && !ep.has_detail && table.detail >= 0 && !filled(*c)) plan.detail = true;
-      if (std::find(ep.lacks.begin(), ep.lacks.end(), col) != ep.lacks.end() && !ep.supplement_path.empty())
-        plan.supplement = true;
-    }
+    note_extra_requests(table, ep, req, &plan);
     if (!req.sort_column.empty() && can_sort(table, plan, req.sort_column)) {
       plan.sort_column = req.sort_column;
       plan.sort_desc = req.sort_desc;

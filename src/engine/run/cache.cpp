@@ -3,8 +3,6 @@
 
 #include <iterator>
 
-#include "engine/http/ratelimit.h"
-
 namespace cfdw {
 
 namespace {
@@ -151,8 +149,8 @@ void ResponseCache::clear(unsigned server_id) noexcept {
   servers_.erase(server_id);
 }
 
-std::vector<CacheServerInfo> ResponseCache::info() {
-  sweep(monotonic_ms(), true);  // the entries counted are the live ones
+std::vector<CacheServerInfo> ResponseCache::info(double now_ms) {
+  sweep(now_ms, true);
   std::vector<CacheServerInfo> out;
   for (const auto& [id, s] : servers_) {
     out.push_back(s.counters);

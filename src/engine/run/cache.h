@@ -64,8 +64,9 @@ class AnswerCache {
   virtual void drop_server(unsigned server_id) noexcept = 0;
   // Clears the server's entries and counters (server_id 0: every server's).
   virtual void clear(unsigned server_id) noexcept = 0;
-  // The servers with counters or entries.
-  virtual std::vector<CacheServerInfo> info() = 0;
+  // The servers with counters or entries; the entries counted are those
+  // still live at now_ms (expired ones go first).
+  virtual std::vector<CacheServerInfo> info(double now_ms) = 0;
   // Whether every backend shares this cache.
   virtual bool shared() const { return false; }
 };
@@ -89,7 +90,7 @@ class ResponseCache : public AnswerCache {
            long status, const std::string& body) override;
   void drop_server(unsigned server_id) noexcept override;
   void clear(unsigned server_id) noexcept override;
-  std::vector<CacheServerInfo> info() override;
+  std::vector<CacheServerInfo> info(double now_ms) override;
 
   size_t size() const { return entries_.size(); }
   size_t bytes() const { return bytes_; }
