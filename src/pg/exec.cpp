@@ -59,10 +59,7 @@ struct CfdwScanState {
   // Finished scans' counters, for EXPLAIN ANALYZE across rescans.
   int64 requests, retries, bytes, rows;
   double wait_ms;
-  // Adaptive lookups, for EXPLAIN ANALYZE: 0 no switch, 1 the list held, 2 the list let go.
-  int adaptive_state;
-  int64 lookups_before, list_requests, answered;
-  const char* let_go_why;
+  const char* lookups_note;  // adaptive lookups: whether they gave way to the list (EXPLAIN ANALYZE)
 };
 
 CfdwScanState* state_of(ForeignScanState* node) { return static_cast<CfdwScanState*>(node->fdw_state); }
@@ -164,12 +161,9 @@ void collect_counters(CfdwScanState* st) {
   st->rows = s.rows;
   st->wait_ms = s.http.rate_wait_ms;
   const AdaptiveLookups* a = st->exec->object->adaptive.get();
-  if (!a || a->state() == AdaptiveLookups::State::Lookups) return;
-  st->adaptive_state = a->state() == AdaptiveLookups::State::Held ? 1 : 2;
-  st->lookups_before = a->lookups_before();
-  st->list_requests = a->list_requests();
-  st->answered = a->answered();
-  if (st->adaptive_state == 2 && !st->let_go_why) st->let_go_why = pstrdup_nothrow(a->abandoned_why());
+  char* note = nullptr;
+  if (a && a->state() != AdaptiveLookups::State::Lookups && guarded([&] { note = pstrdup_nothrow(a->describe()); }))
+    st->lookups_note = note;
 }
 
 }  // namespace
@@ -480,18 +474,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     ExplainPropertyInteger("Retries", nullptr, st->retries, es);
     ExplainPropertyInteger("Bytes received", "bytes", st->bytes, es);
     ExplainPropertyFloat("Rate limit wait", "ms", st->wait_ms, 1, es);
-    if (st->adaptive_state == 1)
-      ExplainPropertyText("Lookups",
-                          psprintf("%lld sent, then the list read once (%lld request%s); %lld answered from it",
-                                   (long long)st->lookups_before, (long long)st->list_requests,
-                                   st->list_requests == 1 ? "" : "s", (long long)st->answered),
-                          es);
-    else if (st->adaptive_state == 2)
-      ExplainPropertyText("Lookups",
-                          psprintf("%lld sent, then the list read (%lld request%s) and let go: %s; lookups went on",
-                                   (long long)st->lookups_before, (long long)st->list_requests,
-                                   st->list_requests == 1 ? "" : "s", st->let_go_why ? st->let_go_why : "?"),
-                          es);
+    if (st->lookups_note) ExplainPropertyText("Lookups", st->lookups_note, es);
   }
 }
 

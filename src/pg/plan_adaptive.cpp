@@ -21,15 +21,16 @@ bool is_text(Oid t) { return t == TEXTOID || t == VARCHAROID; }
 // when `column = value` holds in SQL: integers (the engine's text of an
 // integer is its canonical decimal), booleans, and text under a deterministic
 // collation (byte equality). Anything else keeps the lookups.
-bool matches_as_text(const RelDesc* d, const CondInfo* c) {
+bool matches_as_text(const RelDesc* d, Index relid, const CondInfo* c) {
   if (c->op != kEq || c->is_array || c->widened || !IsA(c->rinfo->clause, OpExpr)) return false;
   const OpExpr* op = reinterpret_cast<const OpExpr*>(c->rinfo->clause);
   Oid var_type = InvalidOid;
   ListCell* lc;
   foreach (lc, op->args) {
     Expr* e = strip(static_cast<Expr*>(lfirst(lc)));
-    if (IsA(e, Var) && bms_is_member(int(reinterpret_cast<Var*>(e)->varno), c->rinfo->clause_relids)) {
-      const Var* v = reinterpret_cast<const Var*>(e);
+    if (!IsA(e, Var)) continue;
+    const Var* v = reinterpret_cast<const Var*>(e);
+    if (v->varno == int(relid) && v->varlevelsup == 0) {
       if (v->varattno > 0 && v->varattno <= d->natts && d->column_of[v->varattno - 1] == c->column)
         var_type = v->vartype;
     }
@@ -82,7 +83,7 @@ char* list_fallback(PlannerInfo* root, RelPlanInfo* ps, const EnginePlan& ep, co
   for (int k = 0; k < ep.nused; ++k) {
     const CondInfo* c = static_cast<const CondInfo*>(list_nth(ep.conds, ep.used[order[k]]));
     if (list_member_ptr(rel->baserestrictinfo, c->rinfo)) continue;
-    if (!matches_as_text(d, c)) return nullptr;
+    if (!matches_as_text(d, rel->relid, c)) return nullptr;
     key_columns[nkeys] = c->column;
     key_values[nkeys++] = k;
   }

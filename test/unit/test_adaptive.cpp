@@ -103,6 +103,7 @@ TEST(AdaptiveLookups, LookupsUntilTheyCostOneListReadThenTheHeldRows) {
   EXPECT_TRUE(remote.ids(a, std::nullopt).empty());  // NULL matches nothing
   EXPECT_EQ(remote.requests(), 3u);                  // nothing more sent
   EXPECT_EQ(a.answered(), 5);
+  EXPECT_EQ(a.describe(), "99 sent, then the list read once (3 requests); 5 answered from it");
 }
 
 TEST(AdaptiveLookups, AListOverTheCapIsLetGoAndTheLookupsGoOn) {
@@ -112,6 +113,7 @@ TEST(AdaptiveLookups, AListOverTheCapIsLetGoAndTheLookupsGoOn) {
   EXPECT_EQ(a.state(), AdaptiveLookups::State::Abandoned);
   EXPECT_EQ(a.held_rows(), 0);
   EXPECT_EQ(a.abandoned_why(), "more than 4 rows");
+  EXPECT_EQ(a.describe(), "1 sent, then the list read (3 requests) and let go (more than 4 rows); the lookups went on");
   const size_t sent = remote.requests();
   EXPECT_EQ(sent, 3u);  // the pages it took to find out
   // Never read again: the lookups go on.

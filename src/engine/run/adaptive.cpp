@@ -138,6 +138,13 @@ bool AdaptiveLookups::answer(Session& session, const Table& table, const std::ve
   return true;
 }
 
+std::string AdaptiveLookups::describe() const {
+  const std::string list = std::to_string(list_requests_) + (list_requests_ == 1 ? " request" : " requests");
+  const std::string sent = std::to_string(lookups_before_) + " sent, then the list read ";
+  if (state_ == State::Held) return sent + "once (" + list + "); " + std::to_string(answered_) + " answered from it";
+  return sent + "(" + list + ") and let go (" + why_ + "); the lookups went on";
+}
+
 bool AdaptiveLookups::next(Row* row) {
   if (!answering_ || next_match_ >= matches_.size()) return false;
   *row = rows_[matches_[next_match_++]];
