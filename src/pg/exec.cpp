@@ -254,7 +254,7 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
   }
 
   bool has = false;
-  if (!x->scan) {  // answered from the held list (adaptive lookups): nothing to wait for
+  if (x->adaptive && x->adaptive->answering()) {  // from the held list (adaptive lookups): no waiting
     guarded_or_raise([&] { has = x->adaptive->next(&x->row); });
     st->async_end = !has;
   } else if (node->ss.ps.async_capable) {
