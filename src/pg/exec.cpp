@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/run/adaptive.h"
 #include "engine/run/scan.h"
 #include "pg/boundary.h"
+#include "pg/exec_budget.h"
 #include "pg/options.h"
 #include "pg/plan.h"
 
@@ -25,6 +27,7 @@ struct ScanExec {
   ServerStats stats;  // this scan's own counters (EXPLAIN ANALYZE)
   std::unique_ptr<Session> session;
   std::unique_ptr<Scan> scan;
+  std::unique_ptr<AdaptiveLookups> adaptive;  // a parameterized scan that may switch to one read of the list
   ScanPlan plan;
   Row row;
   int64_t count = 0;
@@ -45,6 +48,8 @@ struct CfdwScanState {
   const char* needed;
   double est_requests;  // one execution's requests, estimated at planning
   const char* drivers;  // what drives that count
+  const char* fallback; // ListFallback of adaptive lookups, "" for none
+  int lookup_exprs;     // the first value_states are the scan's, the rest the list read's
   bool count_only;
   bool started;
   bool count_done;
@@ -54,57 +59,10 @@ struct CfdwScanState {
   // Finished scans' counters, for EXPLAIN ANALYZE across rescans.
   int64 requests, retries, bytes, rows;
   double wait_ms;
+  const char* lookups_note;  // adaptive lookups: whether they gave way to the list (EXPLAIN ANALYZE)
 };
 
 CfdwScanState* state_of(ForeignScanState* node) { return static_cast<CfdwScanState*>(node->fdw_state); }
-
-// The requests one statement (an executor state) has sent to a server: a
-// list of the live ones, each dropped with its statement's memory.
-struct StatementBudget {
-  EState* estate;
-  Oid server;
-  RequestBudget budget;  // plain data
-  StatementBudget* next;
-  MemoryContextCallback callback;
-};
-StatementBudget* statement_budgets = nullptr;
-
-RequestBudget* statement_budget(EState* estate, Oid server) {
-  for (StatementBudget* b = statement_budgets; b; b = b->next)
-    if (b->estate == estate && b->server == server) return &b->budget;
-  auto* b = static_cast<StatementBudget*>(MemoryContextAllocZero(estate->es_query_cxt, sizeof(StatementBudget)));
-  b->estate = estate;
-  b->server = server;
-  b->next = statement_budgets;
-  statement_budgets = b;
-  b->callback.func = [](void* arg) {
-    for (StatementBudget** p = &statement_budgets; *p; p = &(*p)->next)
-      if (*p == arg) {
-        *p = (*p)->next;
-        break;
-      }
-  };
-  b->callback.arg = b;
-  MemoryContextRegisterResetCallback(estate->es_query_cxt, &b->callback);
-  return &b->budget;
-}
-
-// The max_requests error's parts: what drives the count and the ways out.
-struct BudgetText {
-  std::string detail, hint;
-};
-BudgetText budget_text(const RelDesc* d, const char* drivers, long max, double estimate) {
-  // The table's own option is changed with SET, else added.
-  const bool on_table = option_value(GetForeignTable(d->relid)->options, "max_requests") != nullptr;
-  const long raise_to = long(std::max(double(max) * 2, std::ceil(estimate * 1.2)));
-  BudgetText t;
-  t.detail = std::string("The requests: ") + (drivers && *drivers ? drivers : "none estimated") + ".";
-  t.hint = std::string("Select only columns the list returns, add a condition the ") + d->api->name +
-           " API applies (EXPLAIN VERBOSE shows the requests), or raise max_requests: ALTER FOREIGN TABLE " +
-           quote_identifier(d->relname) + " OPTIONS (" + (on_table ? "SET" : "ADD") + " max_requests '" +
-           std::to_string(raise_to) + "');";
-  return t;
-}
 
 // A condition's value in canonical text: none for NULL, the elements of an
 // array (`is_array`: IN lists, @>), else the one value; *count gets how many.
@@ -167,12 +125,19 @@ void start_scan(ForeignScanState* node) {
   Owned<ScanExec>* owned = st->exec;
   const RelDesc* d = st->desc;
   const char* needed = st->needed;
+  const size_t nlookup = size_t(st->lookup_exprs);
   guarded_or_raise([&] {
     ScanExec& x = *owned->object;
     x.scan.reset();
     std::vector<bool> need;
     for (const char* p = needed; *p; ++p) need.push_back(*p == '1');
-    x.scan = std::make_unique<Scan>(*x.session, *d->table, x.plan, to_cond_values(ev), need);
+    std::vector<CondValues> values = to_cond_values(ev);
+    const std::vector<CondValues> list_values(values.begin() + long(nlookup), values.end());
+    values.resize(nlookup);
+    // Adaptive lookups: answered from the list once lookups have cost as much as reading it.
+    if (x.adaptive && x.adaptive->answer(*x.session, *d->table, values, list_values, need, x.stats.http.requests))
+      return;
+    x.scan = std::make_unique<Scan>(*x.session, *d->table, x.plan, std::move(values), need);
   });
   st->started = true;
 }
@@ -195,6 +160,10 @@ void collect_counters(CfdwScanState* st) {
   st->bytes = s.http.bytes_received;
   st->rows = s.rows;
   st->wait_ms = s.http.rate_wait_ms;
+  const AdaptiveLookups* a = st->exec->object->adaptive.get();
+  char* note = nullptr;
+  if (a && a->state() != AdaptiveLookups::State::Lookups && guarded([&] { note = pstrdup_nothrow(a->describe()); }))
+    st->lookups_note = note;
 }
 
 }  // namespace
@@ -210,6 +179,8 @@ void begin_scan(ForeignScanState* node, int eflags) {
   st->arrays = strVal(list_nth(priv, kScanArrays));
   st->est_requests = std::atof(strVal(list_nth(priv, kScanRequests)));
   st->drivers = strVal(list_nth(priv, kScanDrivers));
+  st->fallback = strVal(list_nth(priv, kScanFallback));
+  st->lookup_exprs = intVal(list_nth(priv, kScanLookupExprs));
   st->count_only = fsplan->scan.scanrelid == 0;
   if (node->ss.ss_currentRelation) {
     st->desc = describe_relation(node->ss.ss_currentRelation);
@@ -233,6 +204,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
   const RelDesc* d = st->desc;
   const char* plan_text = st->plan_text;
   const double estimate = st->est_requests;
+  const char* fallback = st->fallback;
   RequestBudget* budget = statement_budget(node->ss.ps.state, d->serverid);
   long max = d->api->default_max_requests;
   ListCell* lc;
@@ -252,6 +224,7 @@ void begin_scan(ForeignScanState* node, int eflags) {
                       ")",
                   text.detail, text.hint);
     x->plan = ScanPlan::deserialize(plan_text);
+    if (*fallback) x->adaptive = std::make_unique<AdaptiveLookups>(ListFallback::deserialize(fallback));
     x->session = open_session(*d->api, x->config, &x->stats);
     x->session->set_budget(budget, max,
                            "a statement reading foreign table \"" + std::string(d->relname) +
@@ -281,7 +254,10 @@ TupleTableSlot* iterate_scan(ForeignScanState* node) {
   }
 
   bool has = false;
-  if (node->ss.ps.async_capable) {
+  if (x->adaptive && x->adaptive->answering()) {  // from the held list (adaptive lookups): no waiting
+    guarded_or_raise([&] { has = x->adaptive->next(&x->row); });
+    st->async_end = !has;
+  } else if (node->ss.ps.async_capable) {
     // Under an async Append: no waiting here. An empty slot means "pending"
     // unless async_end says the scan is over.
     Scan::Poll r = Scan::Poll::Pending;
@@ -428,8 +404,9 @@ void end_scan(ForeignScanState* node) {
 void explain_scan(ForeignScanState* node, ExplainState* es) {
   CfdwScanState* st = state_of(node);
   ForeignScan* fsplan = reinterpret_cast<ForeignScan*>(node->ss.ps.plan);
-  // Constant values are shown; others appear as $column.
-  int n = list_length(fsplan->fdw_exprs);
+  // Constant values are shown; others appear as $column. (The list read's
+  // values of adaptive lookups follow the scan's own.)
+  int n = st->lookup_exprs;
   char*** values = static_cast<char***>(palloc0(sizeof(char**) * std::max(1, n)));
   int* counts = static_cast<int*>(palloc0(sizeof(int) * std::max(1, n)));
   bool* known = static_cast<bool*>(palloc0(sizeof(bool) * std::max(1, n)));
@@ -437,6 +414,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
   ListCell* lc;
   foreach (lc, fsplan->fdw_exprs) {
     Expr* e = static_cast<Expr*>(lfirst(lc));
+    if (i >= n) break;
     if (IsA(e, Const)) {
       Const* c = reinterpret_cast<Const*>(e);
       known[i] = true;
@@ -496,6 +474,7 @@ void explain_scan(ForeignScanState* node, ExplainState* es) {
     ExplainPropertyInteger("Retries", nullptr, st->retries, es);
     ExplainPropertyInteger("Bytes received", "bytes", st->bytes, es);
     ExplainPropertyFloat("Rate limit wait", "ms", st->wait_ms, 1, es);
+    if (st->lookups_note) ExplainPropertyText("Lookups", st->lookups_note, es);
   }
 }
 

@@ -74,7 +74,7 @@ List* path_private(int plan_index) {
 
 // A plan's fdw_private (FdwScanPrivateIndex).
 List* scan_private(const char* serialized, Oid relid, const char* needed, const char* arrays, double requests,
-                   const char* drivers) {
+                   const char* drivers, const char* fallback, int lookup_exprs) {
   List* priv = NIL;
   priv = lappend(priv, makeString(const_cast<char*>(serialized)));  // kScanPlan
   priv = lappend(priv, makeInteger(int(relid)));                   // kScanRelid
@@ -82,6 +82,8 @@ List* scan_private(const char* serialized, Oid relid, const char* needed, const 
   priv = lappend(priv, makeString(const_cast<char*>(arrays)));      // kScanArrays
   priv = lappend(priv, makeString(psprintf("%.0f", requests)));     // kScanRequests
   priv = lappend(priv, makeString(const_cast<char*>(drivers)));     // kScanDrivers
+  priv = lappend(priv, makeString(const_cast<char*>(fallback)));    // kScanFallback
+  priv = lappend(priv, makeInteger(lookup_exprs));                 // kScanLookupExprs
   Assert(list_length(priv) == kScanPrivateCount);
   return priv;
 }
@@ -295,6 +297,7 @@ void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid) {
   // PostgreSQL fills tuples from pg_class.reltuples: -1 until the table is ANALYZEd.
   const bool no_statistics = baserel->tuples < 0;
   ps->tuples = no_statistics ? d->table->est_rows : baserel->tuples;
+  ps->size_known = !no_statistics;
   baserel->tuples = ps->tuples;
 
   // The plain scan's plan, which get_paths reuses.
@@ -310,6 +313,7 @@ void get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid foreigntableid) {
     const double learned = remote_size(root, baserel, d);
     if (learned >= 0) {
       ps->tuples = learned;
+      ps->size_known = true;
       baserel->tuples = learned;
       ps->plans = NIL;  // estimated from the declared size: planned again
       ep = engine_plan(root, ps, plain, ps->conds, list_length(baserel->baserestrictinfo), ps->needed);
@@ -442,8 +446,14 @@ ForeignScan* get_plan(PlannerInfo* root, RelOptInfo* foreignrel, Oid foreigntabl
     serialized = pstrdup_nothrow(p.serialize());
     if (!serialized) throw std::bad_alloc();
   });
+  // A parameterized scan's lookups may give way to one read of the list: its
+  // condition values follow the scan's own.
+  List* list_exprs = NIL;
+  const char* fallback = count_only ? nullptr : list_fallback(root, ps, *ep, order, &list_exprs, &arrays);
+  const int lookup_exprs = list_length(fdw_exprs);
+  fdw_exprs = list_concat(fdw_exprs, list_exprs);
   List* fdw_private = scan_private(serialized, foreigntableid, needed.data, arrays.data, ep->est.total(),
-                                   request_drivers(ps, *ep));
+                                   request_drivers(ps, *ep), fallback ? fallback : "", lookup_exprs);
   return make_foreignscan(tlist, local, scan_relid, fdw_exprs, fdw_private, fdw_scan_tlist, NIL, outer_plan);
 }
 

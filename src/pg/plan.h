@@ -15,6 +15,8 @@ enum FdwScanPrivateIndex {
   kScanArrays,    // String: '1'/'0' per fdw_expr: its value is an array of values
   kScanRequests,  // String: the requests one execution of the scan is estimated to send ("%.0f")
   kScanDrivers,   // String: what drives that count (pages, detail columns, lookups), for the max_requests error
+  kScanFallback,  // String: a parameterized scan's ListFallback::serialize() (adaptive lookups), "" for none
+  kScanLookupExprs,  // Integer: how many fdw_exprs are the scan's; the rest are the list read's (kScanFallback)
   kScanPrivateCount
 };
 

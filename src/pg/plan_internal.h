@@ -65,6 +65,7 @@ struct EnginePlan {
 struct RelPlanInfo {
   RelDesc* desc;
   double tuples;      // remote rows: pg_class.reltuples once ANALYZEd, else the declaration's est_rows
+  bool size_known;    // tuples is ANALYZE's or the remote's count, not the declaration's guess
   List* conds;        // CondInfo* from baserestrictinfo
   bool* needed;       // per table column
   bool count_only;    // an upper rel answering count(*)
@@ -110,6 +111,19 @@ EnginePlan* engine_plan(PlannerInfo* root, RelPlanInfo* ps, const PathShape& sha
 EnginePlan* engine_plan_at(RelPlanInfo* ps, int index);
 // Cost of a path sending `requests` requests and receiving `rows` rows.
 Cost path_cost(const EnginePlan& ep, double requests, double rows);
+// plan_adaptive.cpp
+
+// For a parameterized plan `ep` whose lookups may give way to one read of the
+// list (engine/run/adaptive.h): the serialized ListFallback, the list read's
+// condition values appended to *list_exprs and their array flags to `arrays`;
+// nullptr when the lookups cannot switch. `order`: the fdw_exprs' order of ep's
+// used conditions (fdw_exprs[k] is conds[used[order[k]]]).
+char* list_fallback(PlannerInfo* root, RelPlanInfo* ps, const EnginePlan& ep, const int* order, List** list_exprs,
+                    StringInfo arrays);
+
+// ---------------------------------------------------------------------------
+// plan_cost.cpp (continued)
+
 // What drives a plan's request count, for the max_requests error: the detail
 // columns by name, the pages, the lookups (palloc'd text).
 char* request_drivers(const RelPlanInfo* ps, const EnginePlan& ep);
