@@ -26,10 +26,30 @@ namespace json {
 // The deepest nesting of objects and arrays a document may have.
 constexpr int kMaxDepth = 512;
 
-// Bump allocation in blocks that live as long as the document.
+// Bump allocation in blocks that live as long as the document (or until
+// reset for the next one).
 class Arena {
  public:
   explicit Arena(size_t first_block) : next_(std::max<size_t>(first_block, 1024)) {}
+
+  // Forgets every allocation and keeps the memory for the next document, in
+  // one block at least as large as everything before (and first_block): a
+  // reader of many pages allocates once, not per page.
+  void reset(size_t first_block) {
+    const size_t want = std::max({first_block, reserved_, size_t(1024)});
+    if (blocks_.size() == 1 && first_size_ >= want) {
+      cur_ = blocks_.front().get();
+      left_ = first_size_;
+      return;
+    }
+    blocks_.clear();
+    reserved_ = 0;
+    cur_ = nullptr;
+    left_ = 0;
+    next_ = want;
+  }
+  // The memory held, in bytes.
+  size_t reserved() const { return reserved_; }
 
   template <typename T>
   T* alloc_array(size_t n) {
@@ -61,6 +81,8 @@ class Arena {
   void grow(size_t n) {
     const size_t size = std::max(n, next_);
     blocks_.emplace_back(new char[size]);
+    if (blocks_.size() == 1) first_size_ = size;
+    reserved_ += size;
     cur_ = blocks_.back().get();
     left_ = size;
     next_ = std::min<size_t>(size * 2, size_t(16) << 20);
@@ -70,6 +92,8 @@ class Arena {
   char* cur_ = nullptr;
   size_t left_ = 0;
   size_t next_;
+  size_t first_size_ = 0;  // of blocks_[0]
+  size_t reserved_ = 0;    // of every block
 };
 
 // Builds a document's Values from parse events (a SAX handler, in RapidJSON's

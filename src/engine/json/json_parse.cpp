@@ -83,17 +83,73 @@ constexpr unsigned kReaderFlags =
 // ---------------------------------------------------------------------------
 // Doc
 
+// A document's memory. A Doc that is dropped or parses again gives its Impl
+// back to a small per-thread pool, and the next parse takes one from there:
+// the pages of a scan reuse the same few arenas and text buffers (reset per
+// page) instead of allocating and returning them to the system each time,
+// which cost more than parsing (the heap's top trimmed and faulted in again).
+// The pool keeps a few documents' worth, so memory stays flat.
 struct Doc::Impl {
-  explicit Impl(size_t input_size) : arena(input_size * 2 + 256) {}
-  Arena arena;
+  static constexpr size_t kPadding = 16;  // the terminating NUL and what SIMD loads may read after it
+  Arena arena{1024};
   std::unique_ptr<char[]> text;  // the input, parsed in situ (strings and numbers point into it), NUL, padding
+  size_t text_capacity = 0;
   Value root;
+
+  size_t bytes() const { return arena.reserved() + text_capacity; }
+
+  // An Impl ready for an input of n bytes (text not filled in).
+  static std::unique_ptr<Impl> take(size_t n, bool with_text) {
+    std::vector<std::unique_ptr<Impl>>& pool = free_list();
+    std::unique_ptr<Impl> impl;
+    if (pool.empty()) {
+      impl = std::make_unique<Impl>();
+    } else {
+      impl = std::move(pool.back());
+      pool.pop_back();
+      pooled_bytes() -= impl->bytes();
+    }
+    impl->root = Value();
+    impl->arena.reset(n * 2 + 256);
+    if (with_text && impl->text_capacity < n + kPadding) {
+      impl->text_capacity = n + kPadding;
+      impl->text.reset(new char[impl->text_capacity]);
+    }
+    return impl;
+  }
+  // Keeps impl for a later parse while the pool has room; frees it otherwise.
+  static void give_back(std::unique_ptr<Impl> impl) {
+    if (!impl) return;
+    std::vector<std::unique_ptr<Impl>>& pool = free_list();
+    if (pool.size() >= kPoolDocs || pooled_bytes() + impl->bytes() > kPoolBytes) return;
+    pooled_bytes() += impl->bytes();
+    pool.push_back(std::move(impl));
+  }
+
+ private:
+  static constexpr size_t kPoolDocs = 8;
+  static constexpr size_t kPoolBytes = size_t(4) << 20;
+  static std::vector<std::unique_ptr<Impl>>& free_list() {
+    static thread_local std::vector<std::unique_ptr<Impl>> pool;
+    return pool;
+  }
+  static size_t& pooled_bytes() {
+    static thread_local size_t bytes = 0;
+    return bytes;
+  }
 };
 
 Doc::Doc() = default;
-Doc::~Doc() = default;
+Doc::~Doc() { Impl::give_back(std::move(impl_)); }
 Doc::Doc(Doc&&) noexcept = default;
-Doc& Doc::operator=(Doc&&) noexcept = default;
+Doc& Doc::operator=(Doc&& other) noexcept {
+  if (this != &other) {
+    Impl::give_back(std::move(impl_));
+    impl_ = std::move(other.impl_);
+    over_limit_ = other.over_limit_;
+  }
+  return *this;
+}
 
 // RapidJSON's reader takes the common case: valid JSON whose numbers fit a
 // double's range. Anything it refuses (a syntax error, 1e400, a 400-digit
@@ -110,17 +166,15 @@ void too_many_rows(const RowLimit& limit, std::string* error) {
 }  // namespace
 
 bool Doc::parse(std::string_view data, std::string* error, const RowLimit* limit) {
-  impl_.reset();  // drops any previous document and its memory
+  Impl::give_back(std::move(impl_));  // drops any previous document
   over_limit_ = false;
   if (data.size() >= std::numeric_limits<uint32_t>::max()) {
     if (error) *error = "document too large at offset 0";
     return false;
   }
-  auto impl = std::make_unique<Impl>(data.size());
-  constexpr size_t kPadding = 16;  // the terminating NUL and what SIMD loads may read after it
-  impl->text.reset(new char[data.size() + kPadding]);
+  std::unique_ptr<Impl> impl = Impl::take(data.size(), true);
   if (!data.empty()) std::memcpy(impl->text.get(), data.data(), data.size());
-  std::memset(impl->text.get() + data.size(), 0, kPadding);
+  std::memset(impl->text.get() + data.size(), 0, Impl::kPadding);
   {
     DomBuilder dom(impl->arena);
     if (limit) dom.limit(*limit);
@@ -139,18 +193,18 @@ bool Doc::parse(std::string_view data, std::string* error, const RowLimit* limit
       return false;
     }
   }
-  impl.reset();  // the strict parser builds its own
+  Impl::give_back(std::move(impl));  // the strict parser builds its own
   return parse_strict(data, error, limit);
 }
 
 bool Doc::parse_strict(std::string_view data, std::string* error, const RowLimit* limit) {
-  impl_.reset();
+  Impl::give_back(std::move(impl_));
   over_limit_ = false;
   if (data.size() >= std::numeric_limits<uint32_t>::max()) {
     if (error) *error = "document too large at offset 0";
     return false;
   }
-  auto impl = std::make_unique<Impl>(data.size());
+  std::unique_ptr<Impl> impl = Impl::take(data.size(), false);
   DomBuilder dom(impl->arena);
   if (limit) dom.limit(*limit);
   if (!parse_strict_into(data, dom, error)) {  // the root stays null
@@ -158,6 +212,7 @@ bool Doc::parse_strict(std::string_view data, std::string* error, const RowLimit
       over_limit_ = true;
       too_many_rows(*limit, error);
     }
+    Impl::give_back(std::move(impl));
     return false;
   }
   impl->root = dom.root();
