@@ -69,7 +69,7 @@ CREATE USER MAPPING FOR postgres SERVER tiny OPTIONS (api_key 'k');
 CREATE USER MAPPING FOR postgres SERVER big OPTIONS (api_key 'k');
 CREATE FOREIGN TABLE inv_small (id bigint, product_sku text, quantity numeric) SERVER small OPTIONS (resource 'inventory');
 CREATE FOREIGN TABLE inv_tiny (id bigint, product_sku text, quantity numeric) SERVER tiny OPTIONS (resource 'inventory');
-CREATE FOREIGN TABLE inv_big (id bigint, product_sku text, quantity numeric) SERVER big OPTIONS (resource 'inventory');
+CREATE FOREIGN TABLE inv_big (id bigint, product_sku text, quantity numeric) SERVER big OPTIONS (resource 'inventory', max_requests '20000');
 -- The baseline a user would write: page through the list in PL/Python, one row at a time.
 CREATE FUNCTION py_inventory(base text) RETURNS TABLE (id bigint, product_sku text, quantity numeric) AS \$\$
 import json, urllib.request
@@ -88,7 +88,8 @@ while True:
 SQL
 
 # PROFILE=1: instead of the measurements, a perf profile of the backend over RUNS full scans
-# (needs linux-perf); prints the top of `perf report`.
+# (needs linux-perf); prints the top of `perf report`. PERF_RECORD_OPTS=-g records call graphs too
+# (KEEP_WORK=1 keeps $WORK/perf.data for `perf report -g`).
 if [ "${PROFILE:-0}" = 1 ]; then
   psql_q <<SQL >/dev/null &
 SELECT pg_backend_pid() AS pid \gset
@@ -98,7 +99,7 @@ SELECT pg_sleep(1);
 $(for _ in $(seq 1 "$RUNS"); do echo "SELECT count(product_sku), sum(quantity) FROM inv_small;"; done)
 SQL
   sleep 0.5
-  perf record -o "$WORK/perf.data" -p "$(cat "$WORK/bpid")" -- sleep "$((RUNS + 2))" 2>/dev/null || true
+  perf record ${PERF_RECORD_OPTS:-} -o "$WORK/perf.data" -p "$(cat "$WORK/bpid")" -- sleep "$((RUNS + 2))" 2>/dev/null || true
   wait
   perf report -i "$WORK/perf.data" --no-children --sort dso --stdio -g none 2>&1 | grep "%" | head -12
   perf report -i "$WORK/perf.data" --no-children --percent-limit 0.7 --stdio -g none 2>&1 | grep "%" | head -60
