@@ -7,6 +7,7 @@
 
 #include "engine/run/scan.h"
 #include "pg/boundary.h"
+#include "pg/ops.h"
 #include "pg/plan.h"
 
 namespace cfdw::pg {
@@ -26,7 +27,7 @@ struct AnalyzeExec {
   int64_t total = -1;  // the remote's reported total, -1: none
   bool reports_total = true;  // every list endpoint read reports a total
   int64_t requests = 0;
-  ~AnalyzeExec() { merge_stats(config, stats); }
+  ~AnalyzeExec() { stats_flush(config, stats, true); }
 };
 
 // The plan of a read without conditions, or false when the table has none

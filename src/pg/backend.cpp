@@ -18,7 +18,6 @@ HttpClient& http_client() {
   return client;
 }
 
-void merge_stats(const Config& cfg, const ServerStats& stats) { stats_flush(cfg, stats, true); }
 
 RateLimiter* rate_limiter(const Config& cfg, const Api& api) {
   // One budget for every backend when the library is preloaded.

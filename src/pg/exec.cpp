@@ -12,6 +12,7 @@
 #include "engine/run/adaptive.h"
 #include "engine/run/scan.h"
 #include "pg/boundary.h"
+#include "pg/ops.h"
 #include "pg/exec_budget.h"
 #include "pg/options.h"
 #include "pg/plan.h"
@@ -34,7 +35,7 @@ struct ScanExec {
   int wait_fd = -1;  // async: this scan's descriptor for the client's wait set
   ~ScanExec() {
     if (wait_fd >= 0) close(wait_fd);
-    merge_stats(config, stats);
+    stats_flush(config, stats, true);
   }
 };
 

@@ -44,9 +44,6 @@ List* user_mapping_options(const RelDesc* d, Oid userid, Oid* umid = nullptr);
 // The backend's HTTP client and rate budgets.
 HttpClient& http_client();
 RateLimiter* rate_limiter(const Config& cfg, const Api& api);
-// Adds what a table access counted and had not yet added to its server's
-// statistics, when the access is over (ops.h: shared when preloaded). Never throws.
-void merge_stats(const Config& cfg, const ServerStats& stats);
 // Hooks that make waits interruptible and visible (wait event, activity),
 // announce a statement's first long wait for a server, log requests, and add
 // `stats` (the table access's counters) to the server's after every request.

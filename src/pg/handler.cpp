@@ -59,22 +59,6 @@ PG_FUNCTION_INFO_V1(commerce_fdw_validator);
 PG_FUNCTION_INFO_V1(commerce_fdw_stats);
 PG_FUNCTION_INFO_V1(commerce_fdw_stats_reset);
 
-static void cfdw_get_rel_size(PlannerInfo* root, RelOptInfo* baserel, Oid id) { get_rel_size(root, baserel, id); }
-static void cfdw_get_paths(PlannerInfo* root, RelOptInfo* baserel, Oid id) { get_paths(root, baserel, id); }
-static ForeignScan* cfdw_get_plan(PlannerInfo* root, RelOptInfo* rel, Oid id, ForeignPath* path, List* tlist,
-                                  List* clauses, Plan* outer) {
-  return get_plan(root, rel, id, path, tlist, clauses, outer);
-}
-static void cfdw_upper_paths(PlannerInfo* root, UpperRelationKind stage, RelOptInfo* in, RelOptInfo* out,
-                             void* extra) {
-  get_upper_paths(root, stage, in, out, extra);
-}
-static void cfdw_begin_scan(ForeignScanState* node, int eflags) { begin_scan(node, eflags); }
-static TupleTableSlot* cfdw_iterate(ForeignScanState* node) { return iterate_scan(node); }
-static void cfdw_rescan(ForeignScanState* node) { rescan_scan(node); }
-static void cfdw_end_scan(ForeignScanState* node) { end_scan(node); }
-static void cfdw_explain_scan(ForeignScanState* node, ExplainState* es) { explain_scan(node, es); }
-
 // What the table can write, from its declared write rules: read-only 0,
 // insert-only 1 << CMD_INSERT (8), and so on. A table whose declaration
 // cannot be found reports nothing (using it fails with the reason).
@@ -112,15 +96,15 @@ static int cfdw_rel_updatable(Relation rel) {
 Datum commerce_fdw_handler(PG_FUNCTION_ARGS) {
   (void)fcinfo;
   FdwRoutine* r = makeNode(FdwRoutine);
-  r->GetForeignRelSize = cfdw_get_rel_size;
-  r->GetForeignPaths = cfdw_get_paths;
-  r->GetForeignPlan = cfdw_get_plan;
-  r->GetForeignUpperPaths = cfdw_upper_paths;
-  r->BeginForeignScan = cfdw_begin_scan;
-  r->IterateForeignScan = cfdw_iterate;
-  r->ReScanForeignScan = cfdw_rescan;
-  r->EndForeignScan = cfdw_end_scan;
-  r->ExplainForeignScan = cfdw_explain_scan;
+  r->GetForeignRelSize = get_rel_size;
+  r->GetForeignPaths = get_paths;
+  r->GetForeignPlan = get_plan;
+  r->GetForeignUpperPaths = get_upper_paths;
+  r->BeginForeignScan = begin_scan;
+  r->IterateForeignScan = iterate_scan;
+  r->ReScanForeignScan = rescan_scan;
+  r->EndForeignScan = end_scan;
+  r->ExplainForeignScan = explain_scan;
   r->IsForeignPathAsyncCapable = is_async_capable_path;
   r->ForeignAsyncRequest = async_request;
   r->ForeignAsyncConfigureWait = async_configure_wait;

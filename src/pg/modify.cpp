@@ -11,6 +11,7 @@
 
 #include "engine/run/modify.h"
 #include "pg/boundary.h"
+#include "pg/ops.h"
 #include "pg/plan.h"
 
 #pragma GCC diagnostic push
@@ -30,7 +31,7 @@ struct ModifyExec {
   std::unique_ptr<Session> session;
   std::unique_ptr<Writer> writer;
   Row returned;
-  ~ModifyExec() { merge_stats(config, stats); }
+  ~ModifyExec() { stats_flush(config, stats, true); }
 };
 
 struct ModifyState {

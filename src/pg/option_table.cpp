@@ -72,9 +72,9 @@ std::vector<OptionDef> make_common() {
       server_only(row("ca_file", OptionKind::Text, kOnServer, [](Config& c, const std::string& v) { c.http.ca_file = v; })),
       server_only(row("proxy", OptionKind::Text, kOnServer, [](Config& c, const std::string& v) { c.http.proxy = v; })),
       bytes,
-      whole("request_cost_ms", 0, kBoth, nullptr),  // read by the planner (plan.cpp)
+      whole("request_cost_ms", 0, kBoth, nullptr),  // read by the planner (plan_cost.cpp)
       row("async_capable", OptionKind::Bool, kBoth, nullptr),  // read by exec.cpp
-      row("remote_estimate", OptionKind::Bool, kBoth, nullptr),  // read by the planner (plan.cpp)
+      row("remote_estimate", OptionKind::Bool, kBoth, nullptr),  // read by the planner (plan_cost.cpp)
       row("resource", OptionKind::Text, kOnTable, nullptr),  // read by describe_relation
       row("constant", OptionKind::Text, kOnColumn, nullptr),  // a column's value in every row
       row(kSecretFileOption, OptionKind::SecretFile, kOnMapping, nullptr),

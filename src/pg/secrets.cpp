@@ -174,8 +174,7 @@ static List* parse_secret_lines(StringInfoData text, const char* path, const cha
     if (option_value(options, line))
       secret_file_error(server, ERRCODE_FDW_INVALID_OPTION_NAME,
                         psprintf("option \"%s\" appears twice in secret file \"%s\"", line, path));
-    bool control = false;
-    for (const char* p = value; *p; ++p) control |= static_cast<unsigned char>(*p) < 0x20 || *p == 0x7f;
+    const bool control = control_char_at(value) != std::string_view::npos;
     if (!*value || control)
       secret_file_error(server, ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE,
                         psprintf("option \"%s\" on line %d of secret file \"%s\" is %s", line, lineno, path,
