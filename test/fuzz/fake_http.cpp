@@ -47,6 +47,4 @@ bool HttpClient::progress(Async&) { return true; }
 
 std::vector<HttpResponse> HttpClient::take(Async& batch) { return std::move(batch.responses); }
 
-std::vector<HttpResponse> HttpClient::wait(Async& batch) { return std::move(batch.responses); }
-
 }  // namespace cfdw

@@ -151,10 +151,6 @@ class HttpClient {
                                RateLimiter* limiter, const HttpHooks& hooks, HttpStats* stats);
   bool progress(Async& batch);
   std::vector<HttpResponse> take(Async& batch);
-  // Blocks until the batch has all its responses (as perform() waits, hooks
-  // included) and returns them: a batch started ahead of need, finished by a
-  // caller that now needs it.
-  std::vector<HttpResponse> wait(Async& batch);
 
   // What to wait on between two progress() calls: one descriptor (an epoll
   // set holding libcurl's sockets and a timerfd) that becomes readable when a

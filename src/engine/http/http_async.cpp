@@ -116,8 +116,6 @@ bool HttpClient::progress(Async& batch) { return batch.batch().step(); }
 
 std::vector<HttpResponse> HttpClient::take(Async& batch) { return batch.batch().take(); }
 
-std::vector<HttpResponse> HttpClient::wait(Async& batch) { return batch.batch().run(); }
-
 int HttpClient::prepare_wait(bool now) { return impl_->prepare_wait(now); }
 
 int HttpClient::new_wait_fd() {

@@ -377,24 +377,10 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
   }
 }
 
-void Scan::fetch_ahead() {
-  if (!plan_.eager || plan_.limit >= 0 || plan_.detail || ahead_ || current_ >= series_.size()) return;
-  const Series& s = *series_[current_];
-  if (s.done || !s.started) return;  // the next series starts when it is needed (its supplement first)
-  if (!begin_fetch(&ahead_reqs_)) return;
-  ahead_ = session_.start_many(ahead_reqs_);
-}
-
 bool Scan::next(Row* row) {
   while (buffered_ == 0) {
     if (plan_.limit >= 0 && returned_ >= plan_.limit) return false;
-    if (ahead_) {
-      const std::shared_ptr<Session::Pending> p = std::move(ahead_);
-      end_fetch(ahead_reqs_, session_.wait_many(*p));
-    } else if (!fetch_more()) {
-      return false;
-    }
-    fetch_ahead();
+    if (!fetch_more()) return false;
   }
   take_row(row);
   ++returned_;

@@ -63,9 +63,6 @@ class Scan {
   struct Series;
   void build_series();
   bool fetch_more();
-  // When every row will be read: sends the current series' next pages now,
-  // so that they arrive while the rows already here are being returned.
-  void fetch_ahead();
   // fetch_more in two halves: the page request(s) of the current series
   // (false: no series left), then their results.
   bool begin_fetch(std::vector<ApiRequest>* reqs);
@@ -96,8 +93,6 @@ class Scan {
   int64_t requests_ = 0;
   std::vector<ApiRequest> pending_reqs_;           // non-blocking mode: the pages on their way
   std::shared_ptr<Session::Pending> pending_;
-  std::vector<ApiRequest> ahead_reqs_;             // blocking mode: the next pages, sent ahead (fetch_ahead)
-  std::shared_ptr<Session::Pending> ahead_;
   int64_t returned_ = 0;
   long max_pages_ = kMaxPagesPerSeries;
 };

@@ -307,30 +307,6 @@ std::vector<ApiResult> Session::finish_many(Pending& p) {
   return std::move(p.prepared.out);
 }
 
-std::vector<ApiResult> Session::wait_many(Pending& p) {
-  if (!p.ready && p.http) {
-    try {
-      std::vector<HttpResponse> resps;
-      try {
-        resps = client_.wait(*p.http);
-      } catch (const Error& e) {
-        throw named(e);
-      }
-      p.http.reset();
-      complete(p.reqs, &p.prepared, std::move(resps));
-    } catch (...) {
-      p.http.reset();
-      writes_done(p.prepared);
-      throw;
-    }
-    p.ready = true;
-    writes_done(p.prepared);
-    return std::move(p.prepared.out);
-  }
-  p.ready = true;
-  return finish_many(p);
-}
-
 void Session::complete(const std::vector<ApiRequest>& reqs, Prepared* p, std::vector<HttpResponse> resps) {
   std::vector<ApiResult>& out = p->out;
   const std::vector<HttpRequest>& todo = p->todo;

@@ -58,9 +58,6 @@ class Session {
   std::shared_ptr<Pending> start_many(const std::vector<ApiRequest>& reqs);
   bool poll(Pending& pending);
   std::vector<ApiResult> finish_many(Pending& pending);
-  // poll() and finish_many() in one, waiting (as call_many does) for what is
-  // still under way.
-  std::vector<ApiResult> wait_many(Pending& pending);
 
   // Raw send without the API's authentication or error mapping (used by logins).
   HttpResponse send_raw(HttpRequest req);
