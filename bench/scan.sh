@@ -109,6 +109,7 @@ fi
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # 1. raw transfer: curl, same URLs, 4 connections (= max_concurrency)
 : >"$WORK/urls.cfg"
 for i in $(seq 1 "$PAGES"); do printf 'url = "%s/small/inventory?page=%d&limit=100"\noutput = "/dev/null"\n' "$BASE" "$i" >>"$WORK/urls.cfg"; done
@@ -181,6 +182,7 @@ PY_MS=$(awk '{print $1}' "$WORK/plpython.ms" | median)
 ROWS=$((PAGES * 100))
 echo
 echo "== results (medians of $RUNS runs; $PAGES pages, $ROWS rows, $BYTES bytes)"
+echo "load: $LOAD_BEFORE before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (1, 5, 15 min; 2 idle cores: < 0.3)"
 echo "fdw result: $(cat "$WORK/fdw.result")   plpython result: $(cat "$WORK/plpython.result")"
 printf 'raw transfer (curl, 4 connections)   %8.0f ms\n' "$CURL_MS"
 printf 'commerce_fdw wall                    %8.0f ms   (%.2fx raw)\n' "$FDW_MS" "$(echo "$FDW_MS / $CURL_MS" | bc -l)"

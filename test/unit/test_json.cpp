@@ -279,6 +279,34 @@ TEST(JsonBuilder, Errors) {
   EXPECT_EQ(b.str(), R"({"s":"x","o":{"n":1}})");
 }
 
+// A document's memory is reused by later parses once it is dropped (or parses
+// again), never while it lives: documents alive together keep their values.
+TEST(JsonDoc, ReusedMemoryNeverChangesALiveDocument) {
+  std::vector<Doc> docs(12);
+  std::string big(70000, 'x');
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < docs.size(); ++i) {
+      const std::string text = "{\"i\":" + std::to_string(i) + ",\"s\":\"" + (i % 3 ? "v" + std::to_string(round) : big) +
+                               "\",\"a\":[1,2,{\"k\":\"\\u00e9\"}]}";
+      std::string err;
+      ASSERT_TRUE(docs[i].parse(text, &err)) << err;
+    }
+    for (size_t i = 0; i < docs.size(); ++i) {
+      EXPECT_EQ(docs[i].root().get("i")->view(), std::to_string(i));
+      EXPECT_EQ(docs[i].root().get("s")->view(), i % 3 ? "v" + std::to_string(round) : big);
+      EXPECT_EQ(docs[i].root().get("a.2.k")->view(), "\xc3\xa9");
+    }
+    if (round == 1) docs.erase(docs.begin(), docs.begin() + 6), docs.resize(12);  // dropped ones go back
+  }
+  Doc moved = std::move(docs[0]);
+  std::string err;
+  ASSERT_TRUE(docs[1].parse("[true]", &err));  // docs[1]'s old memory is reused, moved's is not
+  EXPECT_EQ(moved.root().get("s")->view(), big);
+  EXPECT_TRUE(docs[1].root().element(0).is_true());
+  EXPECT_FALSE(docs[2].parse("[1,", &err));  // a failed parse leaves a null root
+  EXPECT_EQ(docs[2].root().kind(), Kind::Null);
+}
+
 }  // namespace
 }  // namespace json
 }  // namespace cfdw
