@@ -84,7 +84,7 @@ void BM_ParseAndDecodePage(benchmark::State& state) {
     cfdw::json::Doc doc;
     std::string why, out;
     doc.parse(page, &why);
-    for (const auto& row : cfdw::json::get(doc.root(), "data")->elements())
+    for (const auto& row : doc.root().get("data")->elements())
       for (size_t i = 0; i < t.columns.size(); ++i) {
         const auto& c = t.columns[i];
         if (paths[i].empty()) continue;
@@ -102,14 +102,14 @@ void BM_DecodePage(benchmark::State& state) {
   cfdw::json::Doc doc;
   std::string why;
   doc.parse(page, &why);
-  const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
+  const cfdw::json::Value& rows = *doc.root().get("data");
   for (auto _ : state) {
     for (const auto& row : rows.elements()) {
       for (const auto& c : t.columns) {
         if (c.path.empty()) continue;
         const std::string path = c.path.substr(0, c.path.find('|'));
         std::string out;
-        benchmark::DoNotOptimize(cfdw::json::decode(cfdw::json::get(row, path), c.type, c.decode, &out, &why));
+        benchmark::DoNotOptimize(cfdw::json::decode(row.get(path), c.type, c.decode, &out, &why));
       }
     }
   }
@@ -122,7 +122,7 @@ void BM_RawJsonb(benchmark::State& state) {
   cfdw::json::Doc doc;
   std::string why;
   doc.parse(page, &why);
-  const cfdw::json::Value& rows = *cfdw::json::get(doc.root(), "data");
+  const cfdw::json::Value& rows = *doc.root().get("data");
   for (auto _ : state)
     for (const auto& row : rows.elements()) benchmark::DoNotOptimize(cfdw::json::serialize(row));
   state.SetItemsProcessed(state.iterations() * 100);

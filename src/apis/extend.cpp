@@ -405,8 +405,8 @@ class Extend : public Api {
     json::Doc doc;
     std::string why;
     if (resp.body.empty() || !doc.parse(resp.body, &why)) return message;
-    const json::Value* info = json::get(doc.root(), "Information");
-    if (info && json::kind(*info) == json::Kind::String && !json::text(*info).empty())
+    const json::Value* info = doc.root().get("Information");
+    if (info && info->kind() == json::Kind::String && !json::text(*info).empty())
       message += (message.empty() ? "" : message.back() == '.' ? " " : ": ") + json::text(*info);
     return message;
   }

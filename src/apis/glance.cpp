@@ -326,12 +326,12 @@ class Glance : public Api {
   // {"success": false, "error": {"status": 422, "message": "..."}}, with any
   // HTTP status (the API also sends it with 200).
   bool application_error(const json::Value& root, std::string* message) const override {
-    const json::Value* success = json::get(root, "success");
-    if (!success || json::kind(*success) != json::Kind::Bool || success->is_true()) return false;
-    const json::Value* error = json::get(root, "error");
+    const json::Value* success = root.get("success");
+    if (!success || success->kind() != json::Kind::Bool || success->is_true()) return false;
+    const json::Value* error = root.get("error");
     std::string text;
-    if (error && json::kind(*error) == json::Kind::String) text = json::text(*error);
-    if (const json::Value* m = json::get(root, "error.message"); m && json::kind(*m) == json::Kind::String)
+    if (error && error->kind() == json::Kind::String) text = json::text(*error);
+    if (const json::Value* m = root.get("error.message"); m && m->kind() == json::Kind::String)
       text = json::text(*m);
     *message = text.empty() ? "success: false" : text;
     return true;
@@ -340,8 +340,8 @@ class Glance : public Api {
   // A 400's {"error": {"issues": [{"path": ["products", 0, "price"], "message": "..."}]}}: one line an
   // issue, "products.0.price: ...", the first 20 (the body is the remote's, so it is bounded).
   std::string error_detail(const json::Value& root) const override {
-    const json::Value* issues = json::get(root, "error.issues");
-    if (!issues || json::kind(*issues) != json::Kind::Array) return std::string();
+    const json::Value* issues = root.get("error.issues");
+    if (!issues || issues->kind() != json::Kind::Array) return std::string();
     // At most 200 bytes, cut at a character boundary (the text is UTF-8).
     auto cut = [](std::string* s) {
       if (s->size() <= 200) return;
@@ -350,25 +350,25 @@ class Glance : public Api {
       *s = s->substr(0, n) + "...";
     };
     std::string headline;
-    if (const json::Value* m = json::get(root, "error.message"); m && json::kind(*m) == json::Kind::String)
+    if (const json::Value* m = root.get("error.message"); m && m->kind() == json::Kind::String)
       headline = json::text(*m);
     std::string out;
     size_t shown = 0;
     for (const auto& issue : issues->elements()) {
-      if (json::kind(issue) != json::Kind::Object) continue;
+      if (issue.kind() != json::Kind::Object) continue;
       if (shown == 20) {
         out += "\n(and " + std::to_string(issues->size() - shown) + " more issues)";
         break;
       }
       std::string path;
-      if (const json::Value* p = json::get(issue, "path"); p && json::kind(*p) == json::Kind::Array)
+      if (const json::Value* p = issue.get("path"); p && p->kind() == json::Kind::Array)
         for (const auto& part : p->elements()) {
-          const json::Kind k = json::kind(part);
+          const json::Kind k = part.kind();
           if (k != json::Kind::String && k != json::Kind::Number) continue;
           path += (path.empty() ? "" : ".") + json::text(part);
         }
       std::string message;
-      if (const json::Value* m = json::get(issue, "message"); m && json::kind(*m) == json::Kind::String)
+      if (const json::Value* m = issue.get("message"); m && m->kind() == json::Kind::String)
         message = json::text(*m);
       // An issue without a path that restates the error's message adds nothing.
       if (path.empty() && message == headline) continue;
@@ -381,8 +381,8 @@ class Glance : public Api {
   }
 
   long application_error_status(const json::Value& root) const override {
-    const json::Value* status = json::get(root, "error.status");
-    if (!status || json::kind(*status) != json::Kind::Number) return 0;
+    const json::Value* status = root.get("error.status");
+    if (!status || status->kind() != json::Kind::Number) return 0;
     const std::string text = json::text(*status);
     if (text.size() != 3 || text.find_first_not_of("0123456789") != std::string::npos) return 0;
     return std::stol(text);

@@ -251,14 +251,14 @@ Table carts() {
 // The [field, message] pairs of an ERR answer: "login: Wrong email or password; ...".
 std::string err_pairs(const json::Value* data) {
   if (!data) return std::string();
-  if (json::kind(*data) == json::Kind::String) return json::text(*data);
-  if (json::kind(*data) != json::Kind::Array) return json::display(*data);
+  if (data->kind() == json::Kind::String) return json::text(*data);
+  if (data->kind() != json::Kind::Array) return json::display(*data);
   std::string out;
   for (const auto& pair : data->elements()) {
     std::string one;
-    if (json::kind(pair) == json::Kind::Array && pair.size() == 2)
+    if (pair.kind() == json::Kind::Array && pair.size() == 2)
       one = json::text(pair.element(0)) + ": " + json::text(pair.element(1));
-    else if (json::kind(pair) == json::Kind::String)
+    else if (pair.kind() == json::Kind::String)
       one = json::text(pair);
     else
       one = json::display(pair);
@@ -331,12 +331,12 @@ class Glocher : public Api {
   }
 
   bool application_error(const json::Value& root, std::string* message) const override {
-    const json::Value* status = json::get(root, "status");
-    if (!status || json::kind(*status) != json::Kind::String || json::text(*status) == "OK") return false;
+    const json::Value* status = root.get("status");
+    if (!status || status->kind() != json::Kind::String || json::text(*status) == "OK") return false;
     // The [field, message] pairs of `data`, and a top-level "message" when
     // there is one (some errors, e.g. in an HTTP 500, carry only that).
-    std::string text = err_pairs(json::get(root, "data"));
-    if (const json::Value* m = json::get(root, "message"); m && json::kind(*m) == json::Kind::String &&
+    std::string text = err_pairs(root.get("data"));
+    if (const json::Value* m = root.get("message"); m && m->kind() == json::Kind::String &&
                                                              !json::text(*m).empty())
       text += (text.empty() ? "" : "; ") + json::text(*m);
     *message = kErr + text;
@@ -380,8 +380,8 @@ class Glocher : public Api {
       session.fail(shown, resp.status, "the response is not valid JSON (" + why + ")", 502);
     std::string message;
     if (api.application_error(doc.root(), &message)) session.fail(shown, resp.status, message, 401);
-    const json::Value* token = json::get(doc.root(), "data.token");
-    if (!token || json::kind(*token) != json::Kind::String || json::text(*token).empty())
+    const json::Value* token = doc.root().get("data.token");
+    if (!token || token->kind() != json::Kind::String || json::text(*token).empty())
       session.fail(shown, resp.status, "the answer holds no token", 502);
     state = owner + json::text(*token);
     return json::text(*token);

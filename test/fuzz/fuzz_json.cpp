@@ -74,13 +74,13 @@ void decode_all(const json::Value& v) {
 void walk(const json::Value& v, int* budget) {
   if (--*budget < 0) return;
   decode_all(v);
-  switch (json::kind(v)) {
+  switch (v.kind()) {
     case json::Kind::Object:
       for (auto& m : v.members()) {
         walk(m.value, budget);
         // the member is found again by its name
         const std::string name = json::text(m.name);
-        if (name.find('.') == std::string::npos && !name.empty() && !json::get(v, name))
+        if (name.find('.') == std::string::npos && !name.empty() && !v.get(name))
           finding("get() misses a member", name);
       }
       break;
@@ -112,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     int budget = 2000;
     walk(doc.root(), &budget);
     for (const char* path : {"data", "data.0", "pagination.total", "0", "a.b.c", ""}) {
-      const json::Value* v = json::get(doc.root(), path);
+      const json::Value* v = doc.root().get(path);
       if (v) decode_all(*v);
     }
     // serialize() gives JSON that parses back to the same text

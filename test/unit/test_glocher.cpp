@@ -124,8 +124,8 @@ TEST(GlocherTables, QuantityMinusOneIsNull) {
   json::Doc doc;
   std::string why, out;
   ASSERT_TRUE(doc.parse(R"({"qty":-1,"n":12})", &why));
-  EXPECT_EQ(json::decode(json::get(doc.root(), "qty"), qty.type, qty.decode, &out, &why), json::DecodeResult::Null);
-  EXPECT_EQ(json::decode(json::get(doc.root(), "n"), qty.type, qty.decode, &out, &why), json::DecodeResult::Ok);
+  EXPECT_EQ(json::decode(doc.root().get("qty"), qty.type, qty.decode, &out, &why), json::DecodeResult::Null);
+  EXPECT_EQ(json::decode(doc.root().get("n"), qty.type, qty.decode, &out, &why), json::DecodeResult::Ok);
   EXPECT_EQ(out, "12");
 }
 

@@ -23,7 +23,7 @@ std::string parse_error(const std::string& text) {
   Doc d;
   std::string error;
   EXPECT_FALSE(d.parse(text, &error)) << text;
-  EXPECT_EQ(kind(d.root()), Kind::Null);
+  EXPECT_EQ(d.root().kind(), Kind::Null);
   return error;
 }
 
@@ -33,31 +33,31 @@ std::string parse_error(const std::string& text) {
 TEST(JsonParse, NumbersKeepTheirSourceText) {
   Doc d = parsed(R"({"a":10.000000,"b":12345678901234567890,"c":1e400,"d":-0.0,"e":1E-7,"f":0})");
   const Value& r = d.root();
-  for (const char* key : {"a", "b", "c", "d", "e", "f"}) EXPECT_EQ(kind(*get(r, key)), Kind::Number) << key;
-  EXPECT_EQ(text(*get(r, "a")), "10.000000");
-  EXPECT_EQ(text(*get(r, "b")), "12345678901234567890");
-  EXPECT_EQ(text(*get(r, "c")), "1e400");
-  EXPECT_EQ(text(*get(r, "d")), "-0.0");
-  EXPECT_EQ(text(*get(r, "e")), "1E-7");
+  for (const char* key : {"a", "b", "c", "d", "e", "f"}) EXPECT_EQ((*r.get(key)).kind(), Kind::Number) << key;
+  EXPECT_EQ(text(*r.get("a")), "10.000000");
+  EXPECT_EQ(text(*r.get("b")), "12345678901234567890");
+  EXPECT_EQ(text(*r.get("c")), "1e400");
+  EXPECT_EQ(text(*r.get("d")), "-0.0");
+  EXPECT_EQ(text(*r.get("e")), "1E-7");
   EXPECT_EQ(serialize(r), R"({"a":10.000000,"b":12345678901234567890,"c":1e400,"d":-0.0,"e":1E-7,"f":0})");
 }
 
 TEST(JsonParse, NumbersAndStringsStayDistinct) {
   Doc d = parsed(R"([10.5,"10.5","","\u0000","\u00001",true,null])");
   const Value& r = d.root();
-  EXPECT_EQ(kind(r.element(0)), Kind::Number);
-  EXPECT_EQ(kind(r.element(1)), Kind::String);
+  EXPECT_EQ(r.element(0).kind(), Kind::Number);
+  EXPECT_EQ(r.element(1).kind(), Kind::String);
   EXPECT_EQ(text(r.element(0)), text(r.element(1)));
-  EXPECT_EQ(kind(r.element(2)), Kind::String);
+  EXPECT_EQ(r.element(2).kind(), Kind::String);
   EXPECT_EQ(text(r.element(2)), "");
   // Strings starting with U+0000 are strings, not numbers.
-  EXPECT_EQ(kind(r.element(3)), Kind::String);
+  EXPECT_EQ(r.element(3).kind(), Kind::String);
   EXPECT_EQ(text(r.element(3)), std::string(1, '\0'));
-  EXPECT_EQ(kind(r.element(4)), Kind::String);
+  EXPECT_EQ(r.element(4).kind(), Kind::String);
   EXPECT_EQ(text(r.element(4)), std::string("\0" "1", 2));
-  EXPECT_EQ(kind(r.element(5)), Kind::Bool);
+  EXPECT_EQ(r.element(5).kind(), Kind::Bool);
   EXPECT_EQ(text(r.element(5)), "true");
-  EXPECT_EQ(kind(r.element(6)), Kind::Null);
+  EXPECT_EQ(r.element(6).kind(), Kind::Null);
   EXPECT_EQ(text(r.element(6)), "");
   EXPECT_EQ(serialize(r), R"([10.5,"10.5","","\u0000","\u00001",true,null])");
 }
@@ -139,12 +139,12 @@ TEST(JsonParse, ReparseAndMove) {
   Doc d = parsed(R"({"a":1})");
   std::string error;
   EXPECT_FALSE(d.parse("{", &error));
-  EXPECT_EQ(kind(d.root()), Kind::Null);
+  EXPECT_EQ(d.root().kind(), Kind::Null);
   EXPECT_TRUE(d.parse("[2]", nullptr));
   Doc moved = std::move(d);
   EXPECT_EQ(serialize(moved.root()), "[2]");
-  EXPECT_EQ(kind(d.root()), Kind::Null);  // NOLINT(bugprone-use-after-move): a moved-from Doc reads as null
-  EXPECT_EQ(kind(Doc().root()), Kind::Null);
+  EXPECT_EQ(d.root().kind(), Kind::Null);  // NOLINT(bugprone-use-after-move): a moved-from Doc reads as null
+  EXPECT_EQ((Doc().root()).kind(), Kind::Null);
 }
 
 // The fast reader takes the common case; whatever it refuses goes to the strict
@@ -175,7 +175,7 @@ TEST(JsonParse, FastAndStrictAgree) {
     EXPECT_FALSE(fast.parse(text, &e1)) << text;
     EXPECT_FALSE(strict.parse_strict(text, &e2)) << text;
     EXPECT_EQ(e1, e2) << text;
-    EXPECT_EQ(kind(fast.root()), Kind::Null);
+    EXPECT_EQ(fast.root().kind(), Kind::Null);
   }
   EXPECT_EQ(parse_error(std::string("[1]\0", 4)), "unexpected data after the document at offset 3");
   EXPECT_EQ(parse_error(R"({"\udfff":1})"), "invalid surrogate pair in string at offset 2");
@@ -189,8 +189,8 @@ TEST(JsonParse, DocumentOutlivesItsInput) {
     ASSERT_TRUE(d.parse(text, nullptr));
     text.assign(text.size(), 'x');
   }
-  EXPECT_EQ(text(*get(d.root(), "name")), "Tee");
-  EXPECT_EQ(text(*get(d.root(), "price")), "10.000000");
+  EXPECT_EQ(text(*d.root().get("name")), "Tee");
+  EXPECT_EQ(text(*d.root().get("price")), "10.000000");
 }
 
 // ---------------------------------------------------------------------------
@@ -199,25 +199,25 @@ TEST(JsonParse, DocumentOutlivesItsInput) {
 TEST(JsonGet, DotPaths) {
   Doc d = parsed(R"({"product":{"name":"Tee","sizes":["S","M"]},"contacts":[{"firstName":"Ann"}],"n":0})");
   const Value& r = d.root();
-  EXPECT_EQ(get(r, ""), &r);
-  EXPECT_EQ(text(*get(r, "product.name")), "Tee");
-  EXPECT_EQ(text(*get(r, "product.sizes.1")), "M");
-  EXPECT_EQ(text(*get(r, "contacts.0.firstName")), "Ann");
-  EXPECT_EQ(kind(*get(r, "product")), Kind::Object);
-  EXPECT_EQ(get(r, "product.price"), nullptr);
-  EXPECT_EQ(get(r, "product.sizes.2"), nullptr);
-  EXPECT_EQ(get(r, "product.sizes.x"), nullptr);
-  EXPECT_EQ(get(r, "product.sizes.-1"), nullptr);
-  EXPECT_EQ(get(r, "product.name.x"), nullptr);
-  EXPECT_EQ(get(r, "n.0"), nullptr);
-  EXPECT_EQ(get(r, "product."), nullptr);
-  EXPECT_EQ(get(r, ".product"), nullptr);
-  EXPECT_EQ(get(r, "product..name"), nullptr);
+  EXPECT_EQ(r.get(""), &r);
+  EXPECT_EQ(text(*r.get("product.name")), "Tee");
+  EXPECT_EQ(text(*r.get("product.sizes.1")), "M");
+  EXPECT_EQ(text(*r.get("contacts.0.firstName")), "Ann");
+  EXPECT_EQ((*r.get("product")).kind(), Kind::Object);
+  EXPECT_EQ(r.get("product.price"), nullptr);
+  EXPECT_EQ(r.get("product.sizes.2"), nullptr);
+  EXPECT_EQ(r.get("product.sizes.x"), nullptr);
+  EXPECT_EQ(r.get("product.sizes.-1"), nullptr);
+  EXPECT_EQ(r.get("product.name.x"), nullptr);
+  EXPECT_EQ(r.get("n.0"), nullptr);
+  EXPECT_EQ(r.get("product."), nullptr);
+  EXPECT_EQ(r.get(".product"), nullptr);
+  EXPECT_EQ(r.get("product..name"), nullptr);
 }
 
 TEST(JsonGet, NumericKeysOfObjects) {
   Doc d = parsed(R"({"0":{"1":"x"}})");
-  EXPECT_EQ(text(*get(d.root(), "0.1")), "x");
+  EXPECT_EQ(text(*d.root().get("0.1")), "x");
 }
 
 TEST(JsonDisplay, ShortAndTruncated) {

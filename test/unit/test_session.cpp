@@ -34,14 +34,14 @@ class TokenApi : public Api {
       std::string why;
       const HttpResponse resp = session.send_raw(login);
       if (!doc.parse(resp.body, &why)) throw Error(sqlstate::kFdwError, "bad login answer");
-      token = json::text(*json::get(doc.root(), "token"));
+      token = json::text(*doc.root().get("token"));
     }
     req.headers.push_back("X-Token: " + token);
   }
   bool application_error(const json::Value& root, std::string* message) const override {
-    const json::Value* status = json::get(root, "status");
+    const json::Value* status = root.get("status");
     if (!status || json::text(*status) != "ERR") return false;
-    *message = json::text(*json::get(root, "message"));
+    *message = json::text(*root.get("message"));
     return true;
   }
   bool is_expired_login(long, const std::string& message) const override { return message == "token expired"; }
@@ -105,7 +105,7 @@ TEST_F(SessionTest, AnExpiredLoginInsideAn200AnswerLogsInAgainAndRetriesOnce) {
   }));
   Session s = session(server);
   ApiResult r = s.call(get("/items"));
-  EXPECT_EQ(json::serialize(*json::get(r.doc.root(), "data")), "[1]");
+  EXPECT_EQ(json::serialize(*r.doc.root().get("data")), "[1]");
   EXPECT_EQ(seen(server), (std::vector<std::string>{"GET /login", "GET /items t1", "GET /login", "GET /items t2"}));
   // The new token is kept for the next call.
   s.call(get("/items"));

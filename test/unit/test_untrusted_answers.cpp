@@ -26,7 +26,7 @@ long total_of(const std::string& json_text) {
   json::Doc doc;
   std::string why;
   EXPECT_TRUE(doc.parse("{\"t\":" + json_text + "}", &why)) << why;
-  return parse_total(json::get(doc.root(), "t"));
+  return parse_total(doc.root().get("t"));
 }
 
 TEST(Totals, OnlyExactNonNegativeIntegersCount) {

@@ -54,14 +54,14 @@ class PlainApi : public Api {
  public:
   PlainApi() { name = "test"; }
   bool application_error(const json::Value& root, std::string* message) const override {
-    const json::Value* ok = json::get(root, "success");
-    if (!ok || json::kind(*ok) != json::Kind::Bool || ok->is_true()) return false;
+    const json::Value* ok = root.get("success");
+    if (!ok || ok->kind() != json::Kind::Bool || ok->is_true()) return false;
     *message = "refused";
     return true;
   }
   long application_error_status(const json::Value& root) const override {
-    const json::Value* st = json::get(root, "status");
-    return st && json::kind(*st) == json::Kind::Number ? std::stol(json::text(*st)) : 0;
+    const json::Value* st = root.get("status");
+    return st && st->kind() == json::Kind::Number ? std::stol(json::text(*st)) : 0;
   }
 };
 

@@ -55,8 +55,8 @@ std::string Api::error_message(const HttpResponse& resp) const {
   if (resp.body.empty() || !doc.parse(resp.body, &why)) return std::string();
   const json::Value& root = doc.root();
   for (const char* path : {"error.message", "message", "Message", "error"}) {
-    const json::Value* v = json::get(root, path);
-    if (v && json::kind(*v) == json::Kind::String) return json::text(*v);
+    const json::Value* v = root.get(path);
+    if (v && v->kind() == json::Kind::String) return json::text(*v);
   }
   return std::string();
 }

@@ -96,14 +96,14 @@ DecodeResult ok(std::string* out, std::string text) {
 // Any value as text: strings and numbers as written, booleans as
 // true/false, objects and arrays as their JSON.
 std::string as_text(const Value& v) {
-  const Kind k = kind(v);
+  const Kind k = v.kind();
   return k == Kind::Object || k == Kind::Array ? serialize(v) : text(v);
 }
 
 DecodeResult decode_bool(const Value& v, std::string* out, std::string* why) {
   const std::string_view s = view(v);
   int64_t n;
-  switch (kind(v)) {
+  switch (v.kind()) {
     case Kind::Bool: return ok(out, v.is_true() ? "t" : "f");
     case Kind::Number:
       if (parse_integer(s, 0, 1, &n) == IntParse::Ok) return ok(out, n ? "t" : "f");
@@ -118,7 +118,7 @@ DecodeResult decode_bool(const Value& v, std::string* out, std::string* why) {
 }
 
 DecodeResult decode_integer(const Value& v, ColType type, std::string* out, std::string* why) {
-  const Kind k = kind(v);
+  const Kind k = v.kind();
   if (k != Kind::Number && k != Kind::String) return bad(why, "not an integer");
   const bool int4 = type == ColType::Int4;
   int64_t n = 0;
@@ -132,14 +132,14 @@ DecodeResult decode_integer(const Value& v, ColType type, std::string* out, std:
 }
 
 DecodeResult decode_decimal(const Value& v, std::string* out, std::string* why) {
-  const Kind k = kind(v);
+  const Kind k = v.kind();
   if (k == Kind::Number || (k == Kind::String && is_decimal(view(v)))) return ok(out, std::string(view(v)));
   return bad(why, "not a number");
 }
 
 DecodeResult decode_date(const Value& v, std::string* out, std::string* why) {
   pgtext::DateTime dt;
-  if (kind(v) == Kind::String) {
+  if (v.kind() == Kind::String) {
     switch (pgtext::parse_datetime(view(v), &dt)) {
       case pgtext::DateParse::Ok: return ok(out, pgtext::format_datetime(dt, false, false));
       case pgtext::DateParse::Zero: return DecodeResult::Null;
@@ -155,7 +155,7 @@ DecodeResult decode_date(const Value& v, std::string* out, std::string* why) {
 // PostgreSQL's timestamp input does.
 DecodeResult decode_timestamp(const Value& v, ColType type, Format how, std::string* out, std::string* why) {
   const bool with_zone = type == ColType::TimestampTz;
-  const Kind k = kind(v);
+  const Kind k = v.kind();
   if (k != Kind::Number && k != Kind::String) return bad(why, "not a timestamp");
   const std::string_view s = view(v);
   if (k == Kind::Number || how == Format::EpochSeconds || all_digits(s)) {
@@ -186,10 +186,10 @@ DecodeResult decode_int_array(const Value& v, std::string* out, std::string* why
     return r;
   };
   IntParse r = IntParse::Ok;
-  const Kind k = kind(v);
+  const Kind k = v.kind();
   if (k == Kind::Array) {
     for (const Value& e : v.elements()) {
-      const Kind ek = kind(e);
+      const Kind ek = e.kind();
       if (ek == Kind::Null) items.push_back("NULL");
       else r = ek == Kind::Number || ek == Kind::String ? add(view(e)) : IntParse::NotInteger;
       if (r != IntParse::Ok) break;
@@ -217,13 +217,13 @@ DecodeResult decode_int_array(const Value& v, std::string* out, std::string* why
 
 // text[] from a JSON array; every element is double-quoted, null elements are NULL.
 DecodeResult decode_text_array(const Value& v, std::string* out, std::string* why) {
-  if (kind(v) != Kind::Array) return bad(why, "not an array");
+  if (v.kind() != Kind::Array) return bad(why, "not an array");
   std::string lit = "{";
   bool first = true;
   for (const Value& e : v.elements()) {
     if (!first) lit += ',';
     first = false;
-    if (kind(e) == Kind::Null) {
+    if (e.kind() == Kind::Null) {
       lit += "NULL";
       continue;
     }
@@ -244,7 +244,7 @@ DecodeResult decode_text_array(const Value& v, std::string* out, std::string* wh
 
 DecodeResult decode(const Value* v, ColType type, Format how, std::string* out, std::string* why) {
   if (!v || v->kind() == Kind::Null) return DecodeResult::Null;
-  const Kind k = kind(*v);
+  const Kind k = v->kind();
   if (k == Kind::Number || k == Kind::String) {
     const std::string_view s = view(*v);
     int64_t n;

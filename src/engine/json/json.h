@@ -92,9 +92,6 @@ inline Range<Member> Value::members() const {
   return Range<Member>(m, m ? m + size_ : nullptr);
 }
 
-// The same as the member functions, for code written against free functions.
-inline Kind kind(const Value& v) { return v.kind(); }
-inline const Value* get(const Value& v, std::string_view path) { return v.get(path); }
 inline std::string text(const Value& v) { return v.text(); }
 inline std::string serialize(const Value& v) { return v.serialize(); }
 inline std::string display(const Value& v) { return v.display(); }

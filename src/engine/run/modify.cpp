@@ -159,10 +159,10 @@ bool Writer::proven(const json::Value& root, size_t n, const std::vector<std::st
   const SuccessProof& p = w_.proof;
   named->assign(n, false);
   if (!p.declared) return true;
-  const json::Value* v = json::get(root, p.path);
+  const json::Value* v = root.get(p.path);
   const std::string what = p.path.empty() ? std::string("the answer") : "\"" + p.path + "\"";
   if (!p.each) {
-    if (!v || json::kind(*v) == json::Kind::Null) {
+    if (!v || v->kind() == json::Kind::Null) {
       *why = "the answer lacks " + what + ", the proof that the " + w_.name + " request succeeded";
       return false;
     }
@@ -172,7 +172,7 @@ bool Writer::proven(const json::Value& root, size_t n, const std::vector<std::st
     }
     return true;
   }
-  if (!v || json::kind(*v) != json::Kind::Array) {
+  if (!v || v->kind() != json::Kind::Array) {
     *why = "the answer lacks " + what + ", the list proving each row of the " + w_.name + " request";
     return false;
   }
@@ -186,12 +186,12 @@ bool Writer::proven(const json::Value& root, size_t n, const std::vector<std::st
       std::string err;
       if (!item.parse(items[i], &err)) continue;
       for (size_t k = 0; k < v->size() && !(*named)[i]; ++k) {
-        if (used[k] || json::kind(v->element(k)) != json::Kind::Object) continue;
+        if (used[k] || (v->element(k)).kind() != json::Kind::Object) continue;
         bool same = true;
         for (const std::string& name : p.names) {
-          const json::Value* a = json::get(item.root(), name);
-          const json::Value* b = json::get(v->element(k), name);
-          same = same && a && b && json::kind(*a) != json::Kind::Null && json::serialize(*a) == json::serialize(*b);
+          const json::Value* a = item.root().get(name);
+          const json::Value* b = (v->element(k)).get(name);
+          same = same && a && b && a->kind() != json::Kind::Null && json::serialize(*a) == json::serialize(*b);
         }
         if (same) used[k] = (*named)[i] = true;
       }
@@ -256,7 +256,7 @@ void Writer::decode_result(const json::Value& obj, Row* row) const {
     if (idx < 0) continue;
     const Column& c = table_.columns[idx];
     std::string text, why;
-    const json::Value* v = json::get(obj, path);
+    const json::Value* v = obj.get(path);
     switch (json::decode(v, c.type, c.decode, &text, &why)) {
       case json::DecodeResult::Ok: (*row)[idx] = text; break;
       case json::DecodeResult::Null: if (v) (*row)[idx] = std::nullopt; break;
@@ -311,9 +311,9 @@ bool Writer::write(const Row& new_row, const Row& old_row, const std::optional<s
   ApiResult res = send(r, {key}, items);
   *returned = new_row;
   try {
-    if (json::kind(res.doc.root()) != json::Kind::Null) {
-      const json::Value* obj = json::get(res.doc.root(), w_.result);
-      if (obj && w_.batch_max > 0 && json::kind(*obj) == json::Kind::Array && obj->size() > 0) obj = &obj->element(0);
+    if (res.doc.root().kind() != json::Kind::Null) {
+      const json::Value* obj = res.doc.root().get(w_.result);
+      if (obj && w_.batch_max > 0 && obj->kind() == json::Kind::Array && obj->size() > 0) obj = &obj->element(0);
       if (obj) decode_result(*obj, returned);
     }
   } catch (const Error& e) {
@@ -367,18 +367,18 @@ std::vector<Row> Writer::write_batch(const std::vector<Row>& rows) {
     throw not_sent(e, keys);
   }
   ApiResult res = send_items(items, rows.front(), keys, expects_data());
-  const json::Value* arr = json::get(res.doc.root(), w_.result);
+  const json::Value* arr = res.doc.root().get(w_.result);
   try {
     for (size_t i = 0; i < rows.size(); ++i) {
       Row ret = rows[i];
-      if (arr && json::kind(*arr) == json::Kind::Array) {
+      if (arr && arr->kind() == json::Kind::Array) {
         const json::Value* item = nullptr;
         const int key = w_.match_key.empty() ? -1 : table_.column_index(w_.match_key);
         if (key >= 0 && ret[key]) {
           // match by key (e.g. an external id echoed back); rows without one by position
           const Column& c = table_.columns[key];
           for (auto& cand : arr->elements()) {
-            const json::Value* k = json::get(cand, c.write_path.empty() ? c.path : c.write_path);
+            const json::Value* k = cand.get(c.write_path.empty() ? c.path : c.write_path);
             if (k && json::text(*k) == *ret[key]) item = &cand;
           }
         } else if (i < arr->size()) {

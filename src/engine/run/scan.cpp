@@ -51,7 +51,7 @@ namespace {
 // A has-more flag: 1, 0, or -1 when absent or not a flag.
 int more_flag(const json::Value* v) {
   if (!v) return -1;
-  switch (json::kind(*v)) {
+  switch (v->kind()) {
     case json::Kind::Bool: return v->is_true() ? 1 : 0;
     case json::Kind::Number: {
       const std::string t = json::text(*v);
@@ -77,7 +77,7 @@ json::RowLimit page_row_limit(const Endpoint& ep, long size) {
 
 long parse_total(const json::Value* v) {
   if (!v) return -1;
-  const json::Kind k = json::kind(*v);
+  const json::Kind k = v->kind();
   if (k != json::Kind::Number && k != json::Kind::String) return -1;
   const std::string t = json::text(*v);  // a number's exact source text
   if (t.empty() || t.size() > 15 || t.find_first_not_of("0123456789") != std::string::npos) return -1;
@@ -174,19 +174,19 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
       break;
     }
     const json::Value& root = res.doc.root();  // stays where it is when res moves into pages_
-    const json::Value* rows = json::get(root, ep.rows);
+    const json::Value* rows = root.get(ep.rows);
     const std::string where = reqs[i].display();
     const long got = decode_page(s, res, where);
     s.received += got;
     // A reported total replaces an earlier one; one that is not an exact
     // count makes it unknown (never guessed from a prefix).
     const json::Value* reported_total =
-        ep.paging.total_path.empty() ? nullptr : json::get(root, ep.paging.total_path);
+        ep.paging.total_path.empty() ? nullptr : root.get(ep.paging.total_path);
     if (reported_total) s.total = parse_total(reported_total);
-    if (!ep.paging.count_path.empty() && rows && json::kind(*rows) == json::Kind::Array) {
+    if (!ep.paging.count_path.empty() && rows && rows->kind() == json::Kind::Array) {
       // A count larger than its page is the list's total; one that is not
       // says nothing (it may be the page's own count).
-      const long count = parse_total(json::get(root, ep.paging.count_path));
+      const long count = parse_total(root.get(ep.paging.count_path));
       if (count > long(rows->size()) || (count >= 0 && s.total >= 0)) s.total = count;
     }
 
@@ -196,9 +196,9 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
         break;
       case PagingStyle::PageSize:
       case PagingStyle::Offset: {
-        long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->size()) : got;
+        long n = rows && rows->kind() == json::Kind::Array ? long(rows->size()) : got;
         guard_page(s, rows, n, where);
-        const int more = ep.paging.more_path.empty() ? -1 : more_flag(json::get(root, ep.paging.more_path));
+        const int more = ep.paging.more_path.empty() ? -1 : more_flag(root.get(ep.paging.more_path));
         if (more >= 0) {
           s.done = more == 0;
         } else if (s.total >= 0) {
@@ -214,9 +214,9 @@ void Scan::end_fetch(const std::vector<ApiRequest>& reqs, std::vector<ApiResult>
         break;
       }
       case PagingStyle::PageNumber: {
-        long pages = parse_total(json::get(root, ep.paging.pages_path));
+        long pages = parse_total(root.get(ep.paging.pages_path));
         if (pages >= 0) s.pages = pages;
-        long n = rows && json::kind(*rows) == json::Kind::Array ? long(rows->size()) : got;
+        long n = rows && rows->kind() == json::Kind::Array ? long(rows->size()) : got;
         guard_page(s, rows, n, where);
         s.done = n == 0 || (pages >= 0 ? s.page - ep.paging.first_page >= pages : n < s.size);
         break;
@@ -248,13 +248,13 @@ struct Scan::Page {
 
 long Scan::decode_page(const Series& s, ApiResult& res, const std::string& where) {
   const Endpoint& ep = table_.reads[s.endpoint];
-  const json::Value* rows = json::get(res.doc.root(), ep.rows);
+  const json::Value* rows = res.doc.root().get(ep.rows);
   const std::string api = session_.api().name + " " + where;
   const std::string at = ep.rows.empty() ? "the top level" : "\"" + ep.rows + "\"";
-  if (ep.shape == Shape::List && (!rows || json::kind(*rows) != json::Kind::Array))
+  if (ep.shape == Shape::List && (!rows || rows->kind() != json::Kind::Array))
     throw Error(sqlstate::kFdwInvalidDataType,
                 api + ": expected a list of rows at " + at + ", got " + (rows ? json::display(*rows) : "nothing"));
-  if (!rows || json::kind(*rows) == json::Kind::Null) return 0;
+  if (!rows || rows->kind() == json::Kind::Null) return 0;
   Page page;
   page.series = &s;
   page.rows = rows;
@@ -267,14 +267,14 @@ long Scan::decode_page(const Series& s, ApiResult& res, const std::string& where
       page.count = rows->size();
       break;
     case Shape::ObjectMap:
-      page.count = json::kind(*rows) == json::Kind::Object || json::kind(*rows) == json::Kind::Array ? rows->size() : 0;
+      page.count = rows->kind() == json::Kind::Object || rows->kind() == json::Kind::Array ? rows->size() : 0;
       break;
   }
   if (page.count == 0) return 0;
   // A row is an object; anything else (a number, a string, null) would be a
   // row of NULLs.
   for (size_t i = 0; i < page.count; ++i)
-    if (json::kind(page.object(i)) != json::Kind::Object)
+    if (page.object(i).kind() != json::Kind::Object)
       throw Error(sqlstate::kFdwInvalidDataType,
                   api + ": item " + std::to_string(i + 1) + " of the list at " + at + " is not an object: " +
                       json::display(page.object(i)));
@@ -303,7 +303,7 @@ void Scan::take_row(Row* row) {
   const size_t i = p.next++;
   if (p.detail) {
     const size_t k = p.kept[i];
-    const json::Value* d = json::get(p.details[k].doc.root(), p.detail->rows);
+    const json::Value* d = p.details[k].doc.root().get(p.detail->rows);
     decode_row(d ? *d : p.object(k), *p.series, row, d ? &p.object(k) : nullptr);
   } else {
     decode_row(p.object(i), *p.series, row);
@@ -316,7 +316,7 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
   out->assign(table_.columns.size(), std::nullopt);
   const Endpoint& ep = table_.reads[s.endpoint];
   // The object that supplies columns this endpoint's rows lack, if any.
-  const json::Value* supplement = s.supplement ? json::get(s.supplement->root(), ep.supplement_rows) : nullptr;
+  const json::Value* supplement = s.supplement ? (s.supplement->root()).get(ep.supplement_rows) : nullptr;
   // The first non-null value at one of a column's '|'-separated paths.
   auto lookup = [](const json::Value& o, std::string_view paths) -> const json::Value* {
     for (;;) {  // no copy of a path: this runs for every column of every row
@@ -342,7 +342,7 @@ void Scan::decode_row(const json::Value& obj, const Series& s, Row* out, const j
     }
     if (!v && supplement) {
       for (const auto& [col, p] : ep.supplement_map)
-        if (col == c.name) v = json::get(*supplement, p);
+        if (col == c.name) v = supplement->get(p);
     }
     if (!v && (c.has(ColumnFlag::kEcho) || c.has(ColumnFlag::kFill))) {
       for (const auto& [col, val] : s.echo)
@@ -416,7 +416,7 @@ int64_t Scan::count() {
     ApiResult res = session_.call(r);
     ++requests_;
     if (res.not_found) continue;
-    const long n = parse_total(json::get(res.doc.root(), ep.paging.total_path));
+    const long n = parse_total(res.doc.root().get(ep.paging.total_path));
     // A total that is not an exact count is never guessed from: count the rows.
     total += n >= 0 ? n : count_by_paging(i);
   }

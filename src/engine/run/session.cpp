@@ -122,7 +122,7 @@ ApiResult Session::finish(const ApiRequest& req, HttpResponse resp, bool* expire
     // A request that needs the answer (a read, a write whose created object
     // is read back) gets nothing from an empty or null body. A write may
     // still have been applied.
-    if (req.expect_data && (blank || json::kind(r.doc.root()) == json::Kind::Null))
+    if (req.expect_data && (blank || r.doc.root().kind() == json::Kind::Null))
       throw Error(sqlstate::kFdwUnableToEstablishConnection,
                   where + (blank ? ": the response is empty" : ": the response is null") + " where data was expected")
           .set_effect(RequestEffect::Unknown);

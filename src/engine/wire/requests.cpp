@@ -83,7 +83,7 @@ ApiRequest detail_request(const Table& table, const json::Value& row) {
   r.path = det.path;
   for (const auto& b : det.bindings) {
     const Column* c = table.column(b.column);
-    const json::Value* v = c ? json::get(row, c->path.substr(0, c->path.find('|'))) : nullptr;
+    const json::Value* v = c ? row.get(c->path.substr(0, c->path.find('|'))) : nullptr;
     r.path = substitute(r.path, b.param, v ? json::text(*v) : "");
   }
   r.not_found_is_empty = true;
