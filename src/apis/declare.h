@@ -332,11 +332,6 @@ class Write {
     w_.value = std::move(value);
     return *this;
   }
-  // UPDATE: send every writable column, not only the changed ones.
-  Write& all_columns() {
-    w_.all_columns = true;
-    return *this;
-  }
   // UPDATE ... SET column = column ± n, sent as the difference; a NULL in it (old or new) is
   // refused with "cannot <name> a NULL <column> by a difference" unless when_null says otherwise.
   Write& of(std::string column) {
@@ -381,28 +376,6 @@ inline Write update(std::string name, std::vector<std::string> columns = {}) {
 }
 inline Write update_delta(std::string name) { return Write(WriteKind::Update, std::move(name)); }
 inline Write remove(std::string name) { return Write(WriteKind::Delete, std::move(name)); }
-
-// The answer proving a write of the rule `rule` ("" = every write of the table)
-// was done: a non-null value at `path`, equal to the JSON text `equals` when
-// given (see SuccessProof).
-inline void proves(Table& t, const std::string& rule, std::string path, std::string equals = "") {
-  for (WriteRule& w : t.writes)
-    if (rule.empty() || w.name == rule) {
-      w.proof.declared = true;
-      w.proof.path = path;
-      w.proof.equals = equals;
-    }
-}
-// The same with an array at `path` holding one entry per row sent, its entries
-// naming their rows by the item keys `names`.
-inline void proves_each(Table& t, const std::string& rule, std::string path, std::vector<std::string> names) {
-  proves(t, rule, std::move(path));
-  for (WriteRule& w : t.writes)
-    if (rule.empty() || w.name == rule) {
-      w.proof.each = true;
-      w.proof.names = names;
-    }
-}
 
 // ON CONFLICT DO NOTHING: each row's `column` is first looked up through the
 // read endpoint named `endpoint`:

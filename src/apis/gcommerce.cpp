@@ -24,8 +24,8 @@ using namespace declare;
 namespace {
 
 // No has-more flag: paging stops once total_items rows came, or on a short page.
-const Paging kPaging = paged(PagingStyle::PageSize, "page").size("items_per_page", kPageSize).total(
-    "params.total_items");
+const Paging kPaging =
+    paged(PagingStyle::PageSize, "page").size("items_per_page", kPageSize).total("params.total_items");
 
 }  // namespace
 
@@ -280,8 +280,8 @@ Table shipments() {
           .request("POST", "/shipments")
           .body({field("order_id", "order_id", kRequired), field("products", "products", kRequired),
                  field("carrier", "carrier"), field("shipping_id", "shipping_id"),
-                 field("tracking_number", "tracking_number"), field("comments", "comments"),
-                 field("status", "status"), field("order_status", "order_status")})
+                 field("tracking_number", "tracking_number"), field("comments", "comments"), field("status", "status"),
+                 field("order_status", "order_status")})
           .returning({{"shipment_id", "shipment_id"}})
           .keyed({"order_id"})
           .proof("shipment_id"),

@@ -24,9 +24,7 @@ Column write_only(std::string name, ColType type, std::string path) {
 // pushed = condition (as a search term does).
 Column filter(std::string name, ColType type) { return col(std::move(name), type, "", ColumnFlag::kEcho); }
 
-BodyField yn(std::string key, std::string column) {
-  return field(std::move(key), std::move(column), Format::BoolYN);
-}
+BodyField yn(std::string key, std::string column) { return field(std::move(key), std::move(column), Format::BoolYN); }
 
 // The product search `q` looked for in the fields whose flag is Y, sent for
 // a column's = / LIKE / ILIKE condition (the pattern's longest literal part).
@@ -162,10 +160,12 @@ std::vector<Endpoint> product_reads() {
   return {
       one("products", "product_id"),
       sorted_list("products", bindings,
-                  {{"product", "product"}, {"price", "price"}, {"product_code", "code"}, {"amount", "amount"},
+                  {{"product", "product"},
+                   {"price", "price"},
+                   {"product_code", "code"},
+                   {"amount", "amount"},
                    {"status", "status"}}),
   };
-
 }
 
 // Create, feed, bulk update, update and delete.
@@ -199,9 +199,16 @@ std::vector<WriteRule> product_writes() {
 
   // Stock, price and the marketplace attributes of many products at once:
   // 1000 a request, sent as the rows come and at the end of the statement.
-  const std::vector<std::string> bulk_columns = {"amount",           "price",      "product_upc_code",
-                                                 "abilityone",       "unit_of_measure", "manufacturer_name",
-                                                 "manufacturer_part_number", "country_of_origin", "unspsc", "eccn"};
+  const std::vector<std::string> bulk_columns = {"amount",
+                                                 "price",
+                                                 "product_upc_code",
+                                                 "abilityone",
+                                                 "unit_of_measure",
+                                                 "manufacturer_name",
+                                                 "manufacturer_part_number",
+                                                 "country_of_origin",
+                                                 "unspsc",
+                                                 "eccn"};
   const WriteRule bulk =
       update("bulk update", bulk_columns)
           .request("POST", "/products_bulk")
@@ -221,23 +228,35 @@ std::vector<WriteRule> product_writes() {
   categories.join = ",";
   BodyField images = field("images", "images");
   images.join = "///";
-  const WriteRule feed =
-      insert("feed")
-          .request("POST", "/products_feed")
-          .body({field("product", "product"), field("full_description", "full_description"),
-                 field("code", "product_code"), field("price", "price"), field("amount", "amount"),
-                 field("unit_of_measure", "unit_of_measure"), field("manufacturer_name", "manufacturer_name"),
-                 field("manufacturer_part_number", "manufacturer_part_number"),
-                 field("country_of_origin", "country_of_origin"), field("upc", "product_upc_code"),
-                 field("unspsc", "unspsc"), field("eccn", "eccn"), categories, images, field("weight", "weight"),
-                 yn("free_shipping", "free_shipping"), field("brand", "brand"), yn("abilityone", "abilityone"),
-                 yn("made_in_usa", "made_in_usa"), yn("green_product", "green_product")})
-          .batched("items", kFeedMax)
-          .when_option("insert_via", "feed")
-          .without_returning("With insert_via 'feed' the products go to POST /products_feed, which queues them "
-                             "and answers with a queue id, not with the products or their ids.")
-          .keyed({"product_code"})
-          .proof("queue_id");
+  const WriteRule feed = insert("feed")
+                             .request("POST", "/products_feed")
+                             .body({field("product", "product"),
+                                    field("full_description", "full_description"),
+                                    field("code", "product_code"),
+                                    field("price", "price"),
+                                    field("amount", "amount"),
+                                    field("unit_of_measure", "unit_of_measure"),
+                                    field("manufacturer_name", "manufacturer_name"),
+                                    field("manufacturer_part_number", "manufacturer_part_number"),
+                                    field("country_of_origin", "country_of_origin"),
+                                    field("upc", "product_upc_code"),
+                                    field("unspsc", "unspsc"),
+                                    field("eccn", "eccn"),
+                                    categories,
+                                    images,
+                                    field("weight", "weight"),
+                                    yn("free_shipping", "free_shipping"),
+                                    field("brand", "brand"),
+                                    yn("abilityone", "abilityone"),
+                                    yn("made_in_usa", "made_in_usa"),
+                                    yn("green_product", "green_product")})
+                             .batched("items", kFeedMax)
+                             .when_option("insert_via", "feed")
+                             .without_returning(
+                                 "With insert_via 'feed' the products go to POST /products_feed, which queues them "
+                                 "and answers with a queue id, not with the products or their ids.")
+                             .keyed({"product_code"})
+                             .proof("queue_id");
   const Returning id = {{"product_id", "product_id"}};
   return {
       insert("create")

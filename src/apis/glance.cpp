@@ -11,8 +11,8 @@ namespace {
 
 using namespace declare;
 
-const Paging kPaging = paged(PagingStyle::PageSize, "page").size("limit", 100).total("pagination.total").more(
-    "pagination.hasMore");
+const Paging kPaging =
+    paged(PagingStyle::PageSize, "page").size("limit", 100).total("pagination.total").more("pagination.hasMore");
 
 // GET <path>: the rows under "data", a page at a time.
 Read list(const std::string& path, std::vector<Binding> bindings) {
@@ -57,9 +57,11 @@ Table inventory() {
       list("/inventory", {query_in("warehouse_id", "warehouseId"), query_eq("search", "search")}),
   };
   t.key = {"id"};
-  const auto result = Returning({{"id", "id"}, {"product_id", "productId"},
-                                         {"warehouse_id", "warehouseId"}, {"quantity", "quantity"},
-                                         {"location", "location"}});
+  const auto result = Returning({{"id", "id"},
+                                 {"product_id", "productId"},
+                                 {"warehouse_id", "warehouseId"},
+                                 {"quantity", "quantity"},
+                                 {"location", "location"}});
   t.writes = {
       insert("create")
           .request("POST", "/inventory/create")
@@ -199,7 +201,12 @@ Table products() {
   t.key = {"id"};
   const auto result = returning_all(t);
   t.writes = {
-      insert("create").request("POST", "/products/create").result("data").returning(result).keyed({"sku"}).proof("data.id"),
+      insert("create")
+          .request("POST", "/products/create")
+          .result("data")
+          .returning(result)
+          .keyed({"sku"})
+          .proof("data.id"),
       update("edit").request("PUT", "/products/edit/{id}").result("data").returning(result).proof("data.id"),
       remove("delete").request("DELETE", "/products/delete/{id}").proof("success", "true"),
   };
@@ -236,7 +243,12 @@ Table clients() {
   t.key = {"id"};
   const auto result = returning_all(t);
   t.writes = {
-      insert("create").request("POST", "/clients/create").result("data").returning(result).keyed({"email"}).proof("data.id"),
+      insert("create")
+          .request("POST", "/clients/create")
+          .result("data")
+          .returning(result)
+          .keyed({"email"})
+          .proof("data.id"),
       update("edit").request("PUT", "/clients/edit/{id}").result("data").returning(result).proof("data.id"),
   };
   t.conflict = conflict_lookup("email", "list").ignoring_case();  // Glance matches emails case-insensitively
@@ -289,12 +301,16 @@ Table documents() {
   };
   t.key = {"id"};
   t.writes = {
-      insert("create").request("POST", "/documents/create/{type}").body({field("clientId", "client_id"), field("client.name", "client_name"),
-              field("client.email", "client_email"), field("client.taxId", "client_tax_id"),
-              field("client.type", "client_type"),
-              field("identifyClientBy", "identify_client_by"), field("products", "products", kRequired),
-              field("payments", "payments"), field("date", "date"), field("notes", "notes"),
-              field("sendToClient", "send_to_client")}).result("data").returning(returning_all(t)).proof("data.id"),
+      insert("create")
+          .request("POST", "/documents/create/{type}")
+          .body({field("clientId", "client_id"), field("client.name", "client_name"),
+                 field("client.email", "client_email"), field("client.taxId", "client_tax_id"),
+                 field("client.type", "client_type"), field("identifyClientBy", "identify_client_by"),
+                 field("products", "products", kRequired), field("payments", "payments"), field("date", "date"),
+                 field("notes", "notes"), field("sendToClient", "send_to_client")})
+          .result("data")
+          .returning(returning_all(t))
+          .proof("data.id"),
   };
   // ON CONFLICT DO NOTHING (the integration guide: check that a document exists before creating it):
   // one list request for the type on the row's date (and client id), and a document conflicts when
@@ -331,8 +347,7 @@ class Glance : public Api {
     const json::Value* error = root.get("error");
     std::string text;
     if (error && error->kind() == json::Kind::String) text = json::text(*error);
-    if (const json::Value* m = root.get("error.message"); m && m->kind() == json::Kind::String)
-      text = json::text(*m);
+    if (const json::Value* m = root.get("error.message"); m && m->kind() == json::Kind::String) text = json::text(*m);
     *message = text.empty() ? "success: false" : text;
     return true;
   }
@@ -368,8 +383,7 @@ class Glance : public Api {
           path += (path.empty() ? "" : ".") + json::text(part);
         }
       std::string message;
-      if (const json::Value* m = issue.get("message"); m && m->kind() == json::Kind::String)
-        message = json::text(*m);
+      if (const json::Value* m = issue.get("message"); m && m->kind() == json::Kind::String) message = json::text(*m);
       // An issue without a path that restates the error's message adds nothing.
       if (path.empty() && message == headline) continue;
       cut(&message);
